@@ -1,0 +1,61 @@
+# The two commands of the README: `make serve` and `make test`. Everything they need is set up
+# here, so they work on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# uv cannot download a Python on these machines: use the pyenv-installed 3.13 where there is one.
+PYENV_313 := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n1)
+ifneq ($(PYENV_313),)
+export PYENV_VERSION := $(PYENV_313)
+endif
+export UV_PYTHON ?= 3.13
+export UV_PYTHON_DOWNLOADS := never
+# The PostgreSQL run of the tests; pytest-django creates and drops test_<name> itself.
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/osloregion
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help serve test lint test-sqlite test-postgresql export
+
+help:
+	@echo "make serve  – installer, migrer, last strategien og server den på http://$(HOST):$(PORT)/"
+	@echo "make test   – ruff, makemigrations --check og testene på SQLite og PostgreSQL"
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked
+	touch $@
+
+serve: .venv/.synced
+	$(UV) run python manage.py migrate --noinput
+	$(UV) run python manage.py load_strategy
+	@echo "Portalen kjører på http://$(HOST):$(PORT)/ (Ctrl+C stopper)"
+	$(UV) run python manage.py runserver $(HOST):$(PORT)
+
+lint: .venv/.synced
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run python manage.py makemigrations --check --dry-run
+
+test-sqlite: .venv/.synced
+	env -u DATABASE_URL $(UV) run pytest
+
+# Under CI=true an unreachable PostgreSQL is a failure, never a silent skip.
+test-postgresql: .venv/.synced
+	@if $(UV) run python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(POSTGRES_TEST_URL)" 2>/dev/null; then \
+		DATABASE_URL="$(POSTGRES_TEST_URL)" REQUIRE_POSTGRESQL=1 $(UV) run pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "FEIL: PostgreSQL svarer ikke på $(POSTGRES_TEST_URL), og CI=true krever den."; exit 1; \
+	else \
+		echo "MERK: PostgreSQL svarer ikke på $(POSTGRES_TEST_URL); testene kjørte bare på SQLite."; \
+	fi
+
+test: lint test-sqlite test-postgresql
+
+export: .venv/.synced
+	$(UV) run python manage.py export_strategy

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management.base import BaseCommand
+
+from strategy.models import Source, StrategyElement
+
+
+class Command(BaseCommand):
+    help = (
+        "Skriver hele strategien (elementer og kilder) til fixtures/strategy.json, "
+        "i fast rekkefølge, slik at samme innhold alltid gir samme bytes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            default=str(Path(settings.FIXTURE_DIRS[0]) / "strategy.json"),
+            help="Filen som skrives (standard: fixtures/strategy.json). «-» skriver til stdout.",
+        )
+
+    def handle(self, *args, output: str, **options):
+        objects = [
+            *StrategyElement.objects.order_by("tree_id", "lft"),
+            *Source.objects.order_by("element__tree_id", "element__lft", "number"),
+        ]
+        data = serializers.serialize("json", objects, indent=2, ensure_ascii=False) + "\n"
+        if output == "-":
+            self.stdout.write(data, ending="")
+            return
+        Path(output).write_text(data, encoding="utf-8")
+        self.stdout.write(f"Skrev {len(objects)} objekter til {output}")

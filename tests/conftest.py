@@ -1,0 +1,40 @@
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.factories import build_generated_tree
+
+
+def pytest_configure(config):
+    """Under CI=true the PostgreSQL run must really be on PostgreSQL (not a silent SQLite run)."""
+    if os.environ.get("REQUIRE_POSTGRESQL") == "1":
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(
+                f"REQUIRE_POSTGRESQL=1, men DATABASE_URL peker på {engine}: sett DATABASE_URL "
+                "til en PostgreSQL-database."
+            )
+
+
+@pytest.fixture
+def strategy(db):
+    """The real strategy, loaded from fixtures/strategy.json."""
+    call_command("loaddata", "strategy", verbosity=0)
+    from strategy.models import StrategyElement
+
+    return StrategyElement.objects.current_document()
+
+
+@pytest.fixture
+def generated_tree(db):
+    """A strategy of 2,000+ elements of every kind, to prove pages do not grow in queries."""
+    return build_generated_tree(focus_areas=20, items_per_group=50, themes=20)
+
+
+@pytest.fixture
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"

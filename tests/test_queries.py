@@ -1,0 +1,50 @@
+"""Every public page runs a fixed number of SQL queries, whatever the size of the tree."""
+
+from django.urls import reverse
+
+from strategy.models import Kind, StrategyElement
+from tests.factories import build_generated_tree
+
+# (page, expected queries): front page and whole strategy = document + tree + sources;
+# element page = element + its context + sources.
+PAGES = {
+    "front-page": 3,
+    "whole-strategy": 3,
+    "section": 3,
+    "focus-area": 3,
+    "strategy-item": 3,
+    "theme": 3,
+}
+
+
+def page_urls() -> dict[str, str]:
+    root = StrategyElement.objects.current_document()
+    elements = StrategyElement.objects.filter(tree_id=root.tree_id)
+    return {
+        "front-page": reverse("strategy:front-page"),
+        "whole-strategy": reverse("strategy:whole-strategy"),
+        "section": elements.filter(kind=Kind.SECTION).first().get_absolute_url(),
+        "focus-area": elements.filter(kind=Kind.FOCUS_AREA).last().get_absolute_url(),
+        "strategy-item": elements.filter(kind=Kind.STRATEGY, level=3).last().get_absolute_url(),
+        "theme": elements.filter(kind=Kind.THEME).last().get_absolute_url(),
+    }
+
+
+def assert_fixed_queries(client, django_assert_num_queries):
+    for name, url in page_urls().items():
+        with django_assert_num_queries(PAGES[name]):
+            response = client.get(url)
+        assert response.status_code == 200, (name, url)
+
+
+def test_query_count_is_fixed_on_the_real_strategy_and_on_2000_elements(
+    client, strategy, django_assert_num_queries
+):
+    """Bug prevented: N+1 queries (one per child, per source, per ancestor) that make pages
+    slow as the secretariat adds content."""
+    assert_fixed_queries(client, django_assert_num_queries)
+
+    StrategyElement.objects.get(pk=strategy.pk).delete()
+    generated = build_generated_tree(focus_areas=20, items_per_group=50, themes=20)
+    assert StrategyElement.objects.filter(tree_id=generated.tree_id).count() >= 2000
+    assert_fixed_queries(client, django_assert_num_queries)
