@@ -13,13 +13,13 @@ CHANGELIST = "admin:strategy_strategyelement_changelist"
 
 def make_editor(username: str = "redaktor"):
     """A member of the secretariat: staff, in the "Redaktør" group, not a superuser."""
-    user = get_user_model().objects.create_user(username, password="pw-12345!", is_staff=True)
+    user = get_user_model().objects.create_user(username, is_staff=True)
     user.groups.add(Group.objects.get(name="Redaktør"))
     return user
 
 
 def make_staff_without_permissions(username: str = "uten-rettigheter"):
-    return get_user_model().objects.create_user(username, password="pw-12345!", is_staff=True)
+    return get_user_model().objects.create_user(username, is_staff=True)
 
 
 def admin_url(name: str, *args) -> str:
