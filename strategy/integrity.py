@@ -83,6 +83,11 @@ def _nested_set_problems(elements, by_pk) -> list[tuple[int, str]]:
             if element is None:
                 break
             expected_parent = stack[-1].pk if stack else None
+            if element.parent_id != expected_parent and element.parent_id in {
+                enclosing.pk for enclosing in stack
+            }:
+                # Its parent is further up: the node in between closes too late.
+                return wrong(stack[-1])
             if (
                 element.lft != counter + 1
                 or element.parent_id != expected_parent

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 
 from strategy.integrity import tree_problems
-from strategy.models import StrategyElement
+from strategy.models import Source, StrategyElement
 
 
 class Command(loaddata.Command):
@@ -35,12 +35,14 @@ class Command(loaddata.Command):
     def loaddata(self, fixture_labels):
         self._element_files: dict[int, str] = {}
         self._codes: dict[str, int] = {}
+        self._sources: list[tuple[Source, str]] = []
         self._labels_left = len(fixture_labels)
         super().loaddata(fixture_labels)
 
     def find_fixtures(self, fixture_label):
         fixtures = super().find_fixtures(fixture_label)
         self._current_file = ", ".join(str(fixture_file) for fixture_file, _, _ in fixtures)
+        self._all_files = [*getattr(self, "_all_files", []), self._current_file]
         return fixtures
 
     def save_obj(self, obj):
@@ -63,12 +65,14 @@ class Command(loaddata.Command):
                 )
             self._codes[element.code] = element.pk
             self._element_files[element.pk] = file
+        elif isinstance(element, Source):
+            self._sources.append((element, getattr(self, "_current_file", "?")))
         return super().save_obj(obj)
 
     def load_label(self, fixture_label):
         super().load_label(fixture_label)
         self._labels_left -= 1
-        if self._labels_left == 0 and self._element_files:
+        if self._labels_left == 0 and (self._element_files or self._sources):
             # After the last file, before Django checks the foreign keys (which would name
             # neither the file nor the object).
             self._check_tree()
@@ -76,6 +80,14 @@ class Command(loaddata.Command):
     def _check_tree(self) -> None:
         elements = list(StrategyElement.objects.order_by("tree_id", "lft", "pk"))
         problems = tree_problems(elements)
+        present = {element.pk for element in elements}
+        for source, file in self._sources:
+            if source.element_id not in present:
+                raise CommandError(
+                    f"Fixturen «{file}» ble ikke lastet, og databasen er uendret: kilde "
+                    f"pk={source.pk} (nr. {source.number}): elementet pk={source.element_id} "
+                    "finnes ikke."
+                )
         if problems:
             pk, message = problems[0]
             file = self._element_files.get(pk) or ", ".join(
