@@ -85,6 +85,10 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         """Only published elements have a public page."""
         return obj.get_absolute_url() if obj.is_published else None
 
+    @admin.display(description="tittel")
+    def indented_title(self, item):
+        return super().indented_title(item)
+
     @admin.display(description="utkast")
     def draft_state(self, obj):
         if not obj.is_published:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.timezone import localtime
 
-from .models import DRAFT_FIELDS, Kind, PendingChange, StrategyElement, publish
+from .models import DRAFT_FIELDS, Kind, PendingChange, Source, StrategyElement, publish
 from .tree import tree_lock
 from .views import render_element_page
 
@@ -218,6 +218,15 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             }
         )
     name = str(element) if element else (str(versions[0].instance) if versions else "")
+    source_versions = [
+        {
+            "version": version,
+            "type": HISTORY_TYPES.get(version.history_type, version.history_type),
+        }
+        for version in Source.history.filter(element_id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    ]
     return TemplateResponse(
         request,
         "admin/strategy/strategyelement/element_history.html",
@@ -228,6 +237,7 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             original=element,
             object_id=pk,
             entries=entries,
+            source_versions=source_versions,
         ),
     )
 

@@ -63,7 +63,8 @@ def test_changelist_shows_tree_filters_and_row_links(editor_client, strategy):
     transport = get("T")
     assert f"{admin_url('add')}?parent={transport.pk}" in html
     assert f'href="{transport.get_absolute_url()}">Vis på nettstedet' in html
-    assert "Etter type" in html or "type" in html  # the kind filter
+    assert ">Tittel<" in html  # not mptt's untranslated "title"
+    assert "?kind__exact=focus_area" in html and "?is_published__exact=0" in html  # filters
     searched = editor_client.get(admin_url("changelist"), {"q": "Transport og mobilitet"})
     assert "Transport og mobilitet" in searched.content.decode()
 
@@ -134,6 +135,19 @@ def test_footnotes_are_edited_inline(editor_client):
     assert response.status_code == 302
     source.refresh_from_db()
     assert source.text == "Ny kildetekst"
+    history = editor_client.get(admin_url("history", transport.pk)).content.decode()
+    assert "Ny kildetekst" in history and "redaktor" in history
+
+
+def test_change_form_links_to_preview_public_page_and_draft_saving(editor_client):
+    """Bug prevented: an editor with no way from the form to the public page, the preview
+    or "save as draft"."""
+    goal = get("M1")
+    html = editor_client.get(admin_url("change", goal.pk)).content.decode()
+    assert 'name="_save_draft"' in html
+    assert admin_url("preview", goal.pk) in html
+    assert f'href="{goal.get_absolute_url()}" class="viewsitelink">Vis på nettstedet' in html
+    assert admin_url("history", goal.pk) in html
 
 
 def test_a_javascript_source_link_is_refused(editor_client):
@@ -341,8 +355,12 @@ def test_delete_asks_shows_descendants_and_is_in_the_history(editor_client, edit
     confirm = editor_client.get(admin_url("delete", focus_area.pk))
     html = confirm.content.decode()
     assert confirm.status_code == 200
-    for element in descendants:
-        assert element.title in html
+    assert "Vil du slette" in html
+    start = html.index('id="deleted-objects"')
+    listed = html[start : html.index("</form>", start)]
+    for element in [focus_area, *descendants]:
+        assert element.title in listed
+    assert listed.count("Strategielement: <a") == 1 + len(descendants)
     assert StrategyElement.objects.filter(pk=focus_area.pk).exists()
 
     response = editor_client.post(admin_url("delete", focus_area.pk), {"post": "yes"})
