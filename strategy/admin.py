@@ -1,10 +1,10 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from mptt.admin import DraggableMPTTAdmin
+from mptt.forms import MPTTAdminForm
 
 from . import editor
 from .models import (
@@ -27,9 +27,10 @@ class SourceInline(admin.StackedInline):
     extra = 0
 
 
-class StrategyElementForm(forms.ModelForm):
+class StrategyElementForm(MPTTAdminForm):
     """Offers only the kinds that may stand under the chosen parent. A posted combination is
-    still checked by the model (``check_parent_kind``), which names what is allowed."""
+    still checked by the model (``check_parent_kind``), which names what is allowed; mptt's
+    form refuses a parent inside the element's own subtree."""
 
     class Meta:
         model = StrategyElement
@@ -46,6 +47,22 @@ class StrategyElementForm(forms.ModelForm):
         ]
         if len(allowed) == 1 and not self.instance.pk:
             self.initial["kind"] = allowed[0]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("kind")
+        if self.instance.pk and kind and kind != self.instance.kind:
+            # A new kind must still be able to hold the children the element already has.
+            allowed = allowed_child_kinds(kind)
+            refused = sorted({child.kind for child in self.instance.get_children()} - set(allowed))
+            if refused:
+                labels = ", ".join(f"«{Kind(k).label}»" for k in refused)
+                self.add_error(
+                    "kind",
+                    f"Elementet har underelementer av typen {labels}, som ikke kan stå under "
+                    f"«{Kind(kind).label}». Flytt dem først.",
+                )
+        return cleaned_data
 
     def _initial_parent(self) -> StrategyElement | None:
         parent = self.initial.get("parent")

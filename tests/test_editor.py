@@ -111,6 +111,31 @@ def test_a_wrong_kind_under_a_parent_is_refused_in_norwegian(editor_client):
     assert tree_snapshot() == before
 
 
+def test_changing_a_kind_that_would_orphan_children_is_refused(editor_client):
+    """Bug prevented: a focus area turned into a strategy while goals and strategies still
+    stand under it, leaving a tree the rules forbid."""
+    before = tree_snapshot()
+    focus_area = get("T")
+    data = element_form_data(focus_area, kind=Kind.THEME)
+    response = editor_client.post(admin_url("change", focus_area.pk), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Elementet har underelementer av typen" in html and "«Strategi»" in html
+    assert tree_snapshot() == before
+
+
+def test_a_parent_inside_the_own_subtree_is_refused(editor_client):
+    """Bug prevented: a part moved under its own focus area through the form (a loop, or a
+    500 from mptt's InvalidMove)."""
+    before = tree_snapshot()
+    section = get("IO")
+    data = element_form_data(section, parent=get("T").pk)
+    response = editor_client.post(admin_url("change", section.pk), data)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert tree_snapshot() == before
+
+
 def test_editing_saves_to_the_public_page_and_records_who(editor_client, editor, client):
     """Bug prevented: an edit that does not reach the page, or a change nobody can trace."""
     goal = get("M1")
