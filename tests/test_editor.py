@@ -401,3 +401,22 @@ def test_delete_asks_shows_descendants_and_is_in_the_history(editor_client, edit
     assert history.status_code == 200 and "Slettet" in history.content.decode()
     assert client.get(focus_area.get_absolute_url()).status_code == 404
     assert LogEntry.objects.filter(object_id=str(focus_area.pk)).exists()
+
+
+def test_the_element_list_runs_a_fixed_number_of_queries(
+    editor_client, django_assert_max_num_queries
+):
+    """Bug prevented: one query per row (draft state, links) making the editors' tree list
+    slow as the strategy grows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import build_generated_tree
+
+    with CaptureQueriesContext(connection) as small:
+        assert editor_client.get(admin_url("changelist")).status_code == 200
+    build_generated_tree(focus_areas=5, items_per_group=20, themes=5)
+    assert StrategyElement.objects.count() > 300
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = editor_client.get(admin_url("changelist"))
+    assert response.status_code == 200
