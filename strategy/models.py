@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
+from simple_history.models import HistoricalRecords
 
 from .slugs import norwegian_slugify
 from .tree import tree_lock
@@ -175,6 +177,10 @@ class StrategyElement(MPTTModel):
     updated_at = models.DateTimeField("sist endret", auto_now=True)
 
     objects = StrategyElementManager()
+    # Tree numbers are left out: a restore must never write an old lft/rght back into the tree.
+    history = HistoricalRecords(
+        excluded_fields=["lft", "rght", "tree_id", "level"], verbose_name="historikk"
+    )
 
     class MPTTMeta:
         order_insertion_by: list[str] = []
@@ -339,6 +345,8 @@ class Source(models.Model):
             ),
         ]
 
+    history = HistoricalRecords(verbose_name="historikk")
+
     def __str__(self) -> str:
         return f"[{self.number}] {self.text[:80]}"
 
@@ -348,3 +356,64 @@ class Source(models.Model):
     @property
     def html_id(self) -> str:
         return f"kilde-{self.number}"
+
+
+# The fields an editor can change in a draft and get back from an earlier version.
+DRAFT_FIELDS = ("title", "slug", "body")
+
+
+class PendingChange(models.Model):
+    """Unpublished edits of a published element: the public keeps seeing the element as it is
+    until the draft is published."""
+
+    element = models.OneToOneField(
+        StrategyElement,
+        on_delete=models.CASCADE,
+        related_name="pending_change",
+        verbose_name="element",
+    )
+    title = models.CharField("tittel", max_length=500, blank=True)
+    slug = models.SlugField("adresse (slug)", max_length=80, blank=True)
+    body = models.TextField("brødtekst", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lagret av",
+    )
+    updated_at = models.DateTimeField("sist lagret", auto_now=True)
+
+    class Meta:
+        verbose_name = "utkast"
+        verbose_name_plural = "utkast"
+
+    def __str__(self) -> str:
+        return f"Utkast til {self.element}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:strategy_strategyelement_preview", args=[self.element_id])
+
+    def apply_to(self, element: StrategyElement) -> StrategyElement:
+        """Puts the draft's text on an element in memory (for the preview and for publishing)."""
+        for field in DRAFT_FIELDS:
+            setattr(element, field, getattr(self, field))
+        return element
+
+
+def publish(element: StrategyElement, user=None) -> StrategyElement:
+    """Makes an element live with its pending draft applied, in one transaction."""
+    with tree_lock():
+        element = StrategyElement.objects.select_for_update().get(pk=element.pk)
+        draft = PendingChange.objects.filter(element=element).first()
+        if draft is not None:
+            draft.apply_to(element)
+        element.is_published = True
+        element.full_clean()
+        element._history_user = user
+        element._change_reason = "Publisert"
+        element.save()
+        if draft is not None:
+            draft.delete()
+    return element

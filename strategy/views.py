@@ -74,7 +74,17 @@ def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
     nodes = StrategyElement.objects.published().context_of(element).with_sources().linked()
     if element.pk not in nodes:  # an ancestor is a draft
         return not_found(request)
-    element = nodes[element.pk]
+    return render_element_page(request, nodes[element.pk])
+
+
+def render_element_page(
+    request: HttpRequest,
+    element: StrategyElement,
+    template_name: str = "strategy/element_detail.html",
+    extra_context: dict | None = None,
+) -> HttpResponse:
+    """An element's page from a tree already linked in memory (the editors' preview uses it
+    too, so that it shows exactly what the public would see)."""
     ancestors = element.cached_ancestors()
     root = ancestors[0] if ancestors else element
     if root.kind != Kind.DOCUMENT:
@@ -97,7 +107,7 @@ def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
     shown = [element, *(child for child in element.get_children() if child.kind not in CARD_KINDS)]
     return render(
         request,
-        "strategy/element_detail.html",
+        template_name,
         {
             "element": element,
             "ancestors": ancestors,
@@ -107,5 +117,6 @@ def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
             "siblings_heading": siblings_heading,
             "navigation": _navigation(root),
             "sources": [s for node in shown for s in node.sources.all()],
+            **(extra_context or {}),
         },
     )

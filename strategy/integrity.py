@@ -1,0 +1,100 @@
+"""Checks that a strategy tree, as stored, is whole: every parent exists, every kind may stand
+under its parent, the nested-set numbers agree with the parent links and every stored path
+follows the slugs. Used to refuse a broken fixture before it is committed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .models import Kind, StrategyElement, allowed_child_kinds
+
+
+def _label(element: StrategyElement) -> str:
+    return f"strategielement pk={element.pk} (kode «{element.code}»)"
+
+
+def tree_problems(elements: list[StrategyElement]) -> list[tuple[int, str]]:
+    """(pk, Norwegian description) for every problem found, in tree order."""
+    by_pk = {element.pk: element for element in elements}
+    problems: list[tuple[int, str]] = []
+    for element in elements:
+        if element.parent_id is not None and element.parent_id not in by_pk:
+            problems.append(
+                (
+                    element.pk,
+                    f"{_label(element)}: det overordnede elementet pk={element.parent_id} "
+                    "finnes ikke",
+                )
+            )
+            continue
+        parent = by_pk.get(element.parent_id)
+        if element.kind not in allowed_child_kinds(parent.kind if parent else None):
+            kind = Kind(element.kind).label if element.kind in Kind.values else element.kind
+            where = f"under «{Kind(parent.kind).label}» ({parent.code})" if parent else "som rot"
+            problems.append((element.pk, f"{_label(element)}: «{kind}» kan ikke stå {where}"))
+    if problems:
+        return problems
+    problems += _nested_set_problems(elements, by_pk)
+    if problems:
+        return problems
+    for element in elements:
+        if element.parent_id is not None:
+            element.parent = by_pk[element.parent_id]
+        expected = element.compute_path()
+        if element.path != expected:
+            problems.append(
+                (
+                    element.pk,
+                    f"{_label(element)}: stien «{element.path}» skulle vært «{expected}»",
+                )
+            )
+    return problems
+
+
+def _nested_set_problems(elements, by_pk) -> list[tuple[int, str]]:
+    """Walks each tree in lft order and checks the numbers mptt relies on: every node opens
+    at the next number, closes right after its last descendant, and sits one level below
+    the node that encloses it, which must be its parent."""
+    trees: dict[int, list[StrategyElement]] = defaultdict(list)
+    for element in elements:
+        trees[element.tree_id].append(element)
+
+    def wrong(element: StrategyElement) -> list[tuple[int, str]]:
+        return [
+            (
+                element.pk,
+                f"{_label(element)}: tallene i treet (lft={element.lft}, rght={element.rght}, "
+                f"level={element.level}) stemmer ikke med plassen under det overordnede elementet",
+            )
+        ]
+
+    for members in trees.values():
+        members.sort(key=lambda element: element.lft)
+        if sum(1 for element in members if element.parent_id is None) != 1:
+            return [(members[0].pk, f"{_label(members[0])}: treet har ikke nøyaktig én rot")]
+        stack: list[StrategyElement] = []
+        counter = 0
+        for element in [*members, None]:
+            while stack and (element is None or stack[-1].rght < element.lft):
+                if stack[-1].rght != counter + 1:
+                    return wrong(stack[-1])
+                counter = stack[-1].rght
+                stack.pop()
+            if element is None:
+                break
+            expected_parent = stack[-1].pk if stack else None
+            if element.parent_id != expected_parent and element.parent_id in {
+                enclosing.pk for enclosing in stack
+            }:
+                # Its parent is further up: the node in between closes too late.
+                return wrong(stack[-1])
+            if (
+                element.lft != counter + 1
+                or element.parent_id != expected_parent
+                or element.level != len(stack)
+                or element.rght <= element.lft
+            ):
+                return wrong(element)
+            counter = element.lft
+            stack.append(element)
+    return []
