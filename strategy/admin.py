@@ -17,3 +17,8 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     search_fields = ("title", "body", "code")
     inlines = [SourceInline]
     expand_tree_by_default = True
+
+    def get_readonly_fields(self, request, obj=None):
+        # A reference code is permanent once given: printed council documents cite it.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "code") if obj is not None else readonly
