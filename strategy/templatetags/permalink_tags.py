@@ -19,6 +19,7 @@ def absolute_url(context, path: str) -> str:
 @register.filter
 def summary(element: StrategyElement) -> str:
     """What a link preview (e-mail, Teams, search results) shows under the title: the
-    element's words as plain text, cut at a word."""
-    words = " ".join([*([element.title] if element.title else []), *plain_lines(element.body)])
+    element's text as plain text, cut at a word; the title (already og:title) when the
+    element has no text of its own, as most strategies and goals."""
+    words = " ".join(plain_lines(element.body)) or element.title
     return Truncator(words).chars(DESCRIPTION_LENGTH)
