@@ -4,6 +4,7 @@ the print stylesheet."""
 import datetime
 import re
 from html import unescape
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -74,7 +75,7 @@ def test_citation_box_works_without_javascript(client, strategy):
     assert scripts and all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
     assert " style=" not in html and "<style" not in html
     script = finders.find("js/citation.js")
-    assert script and "navigator.clipboard" in open(script, encoding="utf-8").read()
+    assert script and "navigator.clipboard" in Path(script).read_text(encoding="utf-8")
     assert client.get("/static/js/citation.js").status_code == 200
 
 
@@ -162,7 +163,7 @@ def test_print_stylesheet_is_linked_on_every_page_and_has_the_print_rules(client
         html = client.get(url, follow=True).content.decode()
         assert '<link rel="stylesheet" href="/static/css/print.css" media="print">' in html
     assert client.get("/static/css/print.css").status_code == 200
-    css = open(finders.find("css/print.css"), encoding="utf-8").read()
+    css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
     rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     assert re.search(r"@page\s*{[^}]*size:\s*A4", rules)
     assert 'a[href]::after { content: " (" attr(href) ")"' in rules

@@ -291,9 +291,7 @@ def test_deleting_in_the_admin_answers_410_for_it_and_everything_under_it(admin_
 def test_the_410_page_says_when_in_norwegian(client, strategy):
     """Bug prevented: a removal date in English or ISO form on a public page."""
     StrategyElement.objects.get(code="B-S4").delete()
-    DeletedElement.objects.filter(code="B-S4").update(
-        deleted_at="2026-11-26T10:00:00+01:00"
-    )
+    DeletedElement.objects.filter(code="B-S4").update(deleted_at="2026-11-26T10:00:00+01:00")
     response = client.get("/r/B-S4/")
     assert response.status_code == 410
     text = page_text(main_html(response.content.decode()))
