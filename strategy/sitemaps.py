@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import StrategyElement
+from .opendata import Urls
 
 
 class ElementSitemap(Sitemap):
@@ -17,7 +19,11 @@ class ElementSitemap(Sitemap):
         return list(StrategyElement.objects.published().linked().values())
 
     def location(self, item: StrategyElement) -> str:
-        return item.get_absolute_url()
+        return self.urls.page(item)
+
+    @cached_property
+    def urls(self) -> Urls:
+        return Urls(None)
 
     def lastmod(self, item: StrategyElement):
         return item.updated_at
