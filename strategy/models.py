@@ -323,7 +323,11 @@ class StrategyElement(MPTTModel):
     def assign_code(self) -> None:
         """Give a new element the next code of its parent and kind, never one issued before:
         the live elements and the tombstones of deleted ones are the record of issued codes."""
-        stem = code_prefix(self.kind, self.parent) + KIND_CODE_LETTERS.get(self.kind, "X")
+        letters = KIND_CODE_LETTERS.get(self.kind, "X")
+        stem = code_prefix(self.kind, self.parent) + letters
+        if len(stem) + 4 > type(self)._meta.get_field("code").max_length:
+            # Under a very long hand-written code the prefix is dropped rather than overflow.
+            stem = letters
         issued = [
             *type(self).objects.filter(code__startswith=stem).values_list("code", flat=True),
             *DeletedElement.objects.filter(code__startswith=stem).values_list("code", flat=True),

@@ -14,8 +14,15 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    """Chromium, or a failure under CI=true (a skip only on a developer's machine)."""
+def element_url(transactional_db, strategy, live_server):
+    return live_server.url + StrategyElement.objects.get(code="T-S2").get_absolute_url()
+
+
+@pytest.fixture
+def browser(element_url):
+    """Chromium, or a failure under CI=true (a skip only on a developer's machine). Depends on
+    ``element_url`` so that every ORM call is made before Playwright starts its event loop: in
+    that loop Django would open a second, never-closed connection."""
     if not shutil.which(CHROMIUM):
         message = f"Chromium mangler på {CHROMIUM}."
         if os.environ.get("CI") == "true":
@@ -23,18 +30,10 @@ def browser(monkeypatch):
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # before it are finished, and the live server answers from its own thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def element_url(transactional_db, strategy, live_server):
-    return live_server.url + StrategyElement.objects.get(code="T-S2").get_absolute_url()
 
 
 def test_kopier_copies_the_citation(browser, element_url):

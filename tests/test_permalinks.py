@@ -104,6 +104,20 @@ def test_new_elements_get_the_next_code_of_their_parent_and_kind(
     assert StrategyElement.objects.get(pk=element.pk).code == expected
 
 
+def test_a_new_code_under_a_very_long_code_still_fits(strategy):
+    """Bug prevented: a database error (500) when the parent's hand-written code is so long
+    that prefix + letter + number exceeds the code field."""
+    area = StrategyElement.objects.get(code="IO")
+    long_area = StrategyElement(
+        parent=area, kind=Kind.FOCUS_AREA, code="ABCDEFGHIJ-KLMNOPQRS", title="Langt område"
+    )
+    long_area.full_clean()
+    long_area.save()
+    child = StrategyElement(parent=long_area, kind=Kind.STRATEGY, title="Ved å teste lengden")
+    child.save()
+    assert child.code == "S8"
+
+
 def test_a_deleted_elements_code_is_never_issued_again(strategy):
     """Bug prevented: a new strategy inheriting T-S3 after T-S3 was deleted, so an archived
     council document citing T-S3 suddenly points at a different text."""
