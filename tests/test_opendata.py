@@ -196,3 +196,16 @@ def test_csv_export_opens_in_excel_with_norwegian_letters(client, strategy):
     ]
     assert by_code["KM"][2] == "Klima, miljø og natur"
     assert by_code["OR"][3] == ""
+
+
+def test_pages_link_to_their_open_data(client, strategy):
+    """Bug prevented: open data nobody finds, because no page says where it is."""
+    html = client.get(reverse("strategy:whole-strategy")).content.decode()
+    for url in (STRATEGY_JSON, reverse("strategy:elements-csv")):
+        assert f'href="{url}"' in html
+        assert client.get(url).status_code == 200
+    assert "NLOD 2.0" in html
+    element = StrategyElement.objects.get(code="T-S2")
+    html = client.get(element.get_absolute_url()).content.decode()
+    alternate = '<link rel="alternate" type="application/json" href="/api/elementer/T-S2.json">'
+    assert alternate in html
