@@ -266,3 +266,8 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
             )
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A reference code is permanent once given: printed council documents cite it.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "code") if obj is not None else readonly

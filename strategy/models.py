@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -67,6 +71,51 @@ RESERVED_SLUGS = frozenset(
 
 
 MAX_PATH_LENGTH = 1000
+
+# Reference codes: upper-case letters and digits in hyphen-separated parts ("T-S2", "TT3").
+CODE_PATTERN = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+# The letter(s) of each kind in an automatically assigned code, followed by a number.
+KIND_CODE_LETTERS: dict[str, str] = {
+    Kind.DOCUMENT: "OR",
+    Kind.VISION: "V",
+    Kind.INTRODUCTION: "I",
+    Kind.CHALLENGE: "U",
+    Kind.GOAL: "M",
+    Kind.STRATEGY: "S",
+    Kind.SECTION: "DEL",
+    Kind.FOCUS_AREA: "F",
+    Kind.SUBGOAL: "D",
+    Kind.THEME: "TT",
+}
+
+# The printed strategy's items under the document are "S1", "M2", ... with no prefix; council
+# documents already cite them that way, so new items of that document follow suit.
+UNPREFIXED_DOCUMENT_CODE = "OR"
+
+# Parts, focus areas and themes are cited on their own ("T", "TT3"): their codes carry no prefix.
+UNPREFIXED_KINDS = frozenset({Kind.DOCUMENT, Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME})
+
+
+def code_prefix(kind: str, parent: StrategyElement | None) -> str:
+    """What a new element's code starts with: "T-" for a strategy under Transport (code T)."""
+    if parent is None or kind in UNPREFIXED_KINDS:
+        return ""
+    if parent.kind == Kind.DOCUMENT and parent.code == UNPREFIXED_DOCUMENT_CODE:
+        return ""
+    return f"{parent.code}-"
+
+
+def next_code(stem: str, issued: list[str]) -> str:
+    """``stem`` plus one more than the highest number ever issued with it. A bare stem ("T-D",
+    the only sub-goal) counts as number 1, so the next one is "T-D2"."""
+    pattern = re.compile(rf"{re.escape(stem)}(\d*)")
+    numbers = [0]
+    for code in issued:
+        match = pattern.fullmatch(code)
+        if match:
+            numbers.append(int(match.group(1) or 1))
+    return f"{stem}{max(numbers) + 1}"
 
 
 def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
@@ -156,7 +205,9 @@ class StrategyElement(MPTTModel):
         "referansekode",
         max_length=20,
         unique=True,
-        help_text="Kort, permanent kode som brukes i lenker og sitater, f.eks. «T-S2».",
+        blank=True,
+        help_text="Kort, permanent kode som brukes i lenker og sitater, f.eks. «T-S2». "
+        "Står feltet tomt, får elementet neste ledige kode. Koden kan ikke endres senere.",
     )
     title = models.CharField("tittel", max_length=500, blank=True)
     slug = models.SlugField(
@@ -246,6 +297,48 @@ class StrategyElement(MPTTModel):
             raise ValidationError(
                 {"slug": f"Adressen «{self.slug_or_default()}» er reservert av portalen."}
             )
+        self.check_code()
+
+    def check_code(self) -> None:
+        """A code, once given, is permanent: it cannot change and a deleted element's code is
+        never handed out again (printed council documents still cite it)."""
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values_list("code", flat=True).first()
+            if stored is not None and stored != self.code:
+                raise ValidationError(
+                    {"code": f"Referansekoden «{stored}» er permanent og kan ikke endres."}
+                )
+            return
+        if not self.code:
+            return
+        if not CODE_PATTERN.fullmatch(self.code):
+            raise ValidationError(
+                {
+                    "code": "Referansekoden kan bare ha store bokstaver A–Z, sifre og "
+                    "bindestrek mellom delene, f.eks. «T-S2»."
+                }
+            )
+        if DeletedElement.objects.filter(code=self.code).exists():
+            raise ValidationError(
+                {
+                    "code": f"Referansekoden «{self.code}» ble brukt av et slettet element og "
+                    "kan ikke brukes på nytt."
+                }
+            )
+
+    def assign_code(self) -> None:
+        """Give a new element the next code of its parent and kind, never one issued before:
+        the live elements and the tombstones of deleted ones are the record of issued codes."""
+        letters = KIND_CODE_LETTERS.get(self.kind, "X")
+        stem = code_prefix(self.kind, self.parent) + letters
+        if len(stem) + 4 > type(self)._meta.get_field("code").max_length:
+            # Under a very long hand-written code the prefix is dropped rather than overflow.
+            stem = letters
+        issued = [
+            *type(self).objects.filter(code__startswith=stem).values_list("code", flat=True),
+            *DeletedElement.objects.filter(code__startswith=stem).values_list("code", flat=True),
+        ]
+        self.code = next_code(stem, issued)
 
     def validate_unique(self, exclude=None) -> None:
         # The path is derived on save, where a clash gets a numbered slug instead of an error.
@@ -265,16 +358,23 @@ class StrategyElement(MPTTModel):
     def save(self, *args, **kwargs) -> None:
         with tree_lock():
             self.slug = self.slug_or_default()
-            old_path = None
+            old_path = old_code = None
             if self.pk:
-                old_path = (
-                    type(self).objects.filter(pk=self.pk).values_list("path", flat=True).first()
+                old_path, old_code = type(self).objects.filter(pk=self.pk).values_list(
+                    "path", "code"
+                ).first() or (None, None)
+            if old_code is not None and old_code != self.code:
+                raise ValidationError(
+                    {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}
                 )
+            if not self.code:
+                self.assign_code()
             self.path = self.compute_path()
             if self.path != old_path:
                 self.path = self._unique_path(self.path)
             super().save(*args, **kwargs)
             if old_path is not None and old_path != self.path:
+                ElementPath.objects.record(old_path, self.code)
                 self.update_paths()
 
     def _unique_path(self, path: str) -> str:
@@ -303,6 +403,7 @@ class StrategyElement(MPTTModel):
                     self.slug = element.slug
                     type(self).objects.filter(pk=element.pk).update(slug=element.slug)
                 if new_path != element.path:
+                    ElementPath.objects.record(element.path, element.code)
                     element.path = new_path
                     type(self).objects.filter(pk=element.pk).update(path=new_path)
 
@@ -417,3 +518,77 @@ def publish(element: StrategyElement, user=None) -> StrategyElement:
         if draft is not None:
             draft.delete()
     return element
+
+
+class ElementPathQuerySet(models.QuerySet):
+    def record(self, path: str, code: str) -> None:
+        """Remember that ``path`` led to the element ``code``; the latest owner of a path wins."""
+        if path:
+            self.update_or_create(path=path, defaults={"code": code})
+
+
+class ElementPath(models.Model):
+    """A path an element had before it was renamed, moved or deleted, so the old link still
+    answers (301 to the element's current page, or 410 if it is gone). Keyed by the permanent
+    code, not a foreign key, so the record outlives the element."""
+
+    path = models.CharField("tidligere sti", max_length=MAX_PATH_LENGTH, unique=True)
+    code = models.CharField("referansekode", max_length=20, db_index=True)
+    recorded_at = models.DateTimeField("registrert", auto_now=True)
+
+    objects = ElementPathQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tidligere adresse"
+        verbose_name_plural = "tidligere adresser"
+
+    def __str__(self) -> str:
+        return f"/{self.path}/ → {self.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:element", kwargs={"element_path": self.path})
+
+
+class DeletedElement(models.Model):
+    """The tombstone of a deleted element: its code stays issued, and its old URLs answer 410
+    Gone with a page saying what it was, when it was removed, and where its parent is."""
+
+    code = models.CharField("referansekode", max_length=20, unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    title = models.CharField("tittel", max_length=500, blank=True)
+    path = models.CharField("siste sti", max_length=MAX_PATH_LENGTH, blank=True)
+    parent_code = models.CharField("overordnet elements kode", max_length=20, blank=True)
+    parent_title = models.CharField("overordnet elements tittel", max_length=500, blank=True)
+    deleted_at = models.DateTimeField("slettet", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "slettet element"
+        verbose_name_plural = "slettede elementer"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:permalink", kwargs={"code": self.code})
+
+
+@receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
+def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
+    """Runs for every element a delete removes, also the descendants that the cascade takes
+    with it and rows deleted through a queryset or the admin's bulk action."""
+    parent = (
+        StrategyElement.objects.filter(pk=instance.parent_id).values("code", "title").first()
+        if instance.parent_id
+        else None
+    ) or {"code": "", "title": ""}
+    ElementPath.objects.record(instance.path, instance.code)
+    DeletedElement.objects.update_or_create(
+        code=instance.code,
+        defaults={
+            "kind": instance.kind,
+            "title": instance.display_title,
+            "path": instance.path,
+            "parent_code": parent["code"],
+            "parent_title": parent["title"],
+        },
+    )

@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from . import citation, permalinks
 from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
 from .presentation import CARD_KINDS, child_groups
 
@@ -10,17 +12,21 @@ def _navigation(root: StrategyElement) -> list[StrategyElement]:
     return [child for child in root.get_children() if child.kind == Kind.SECTION]
 
 
+def error_page_navigation() -> list[StrategyElement]:
+    """The header menu of an error page (404, 410), in two queries."""
+    root = StrategyElement.objects.current_document()
+    if root is None:
+        return []
+    top = StrategyElement.objects.published().filter(tree_id=root.tree_id, level__lte=1)
+    return _navigation(top.linked()[root.pk])
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The Norwegian 404 page, also in DEBUG, where Django would show its technical page."""
-    root = StrategyElement.objects.current_document()
-    navigation = []
-    if root is not None:
-        top = StrategyElement.objects.published().filter(tree_id=root.tree_id, level__lte=1)
-        navigation = _navigation(top.linked()[root.pk])
     return render(
         request,
         "404.html",
-        {"navigation": navigation, "request_path": request.path},
+        {"navigation": error_page_navigation(), "request_path": request.path},
         status=404,
     )
 
@@ -70,7 +76,8 @@ def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
         return not_found(request)
     element = StrategyElement.objects.published().filter(path=element_path).first()
     if element is None:
-        return not_found(request)
+        # Renamed, moved or deleted: its old path still answers (301 or 410).
+        return permalinks.former_path(request, element_path)
     nodes = StrategyElement.objects.published().context_of(element).with_sources().linked()
     if element.pk not in nodes:  # an ancestor is a draft
         return not_found(request)
@@ -117,6 +124,14 @@ def render_element_page(
             "siblings_heading": siblings_heading,
             "navigation": _navigation(root),
             "sources": [s for node in shown for s in node.sources.all()],
+            "citation": citation.citation_text(
+                element,
+                ancestors,
+                request.build_absolute_uri(
+                    reverse("strategy:permalink", kwargs={"code": element.code})
+                ),
+                citation.today(),
+            ),
             **(extra_context or {}),
         },
     )

@@ -399,7 +399,9 @@ def test_delete_asks_shows_descendants_and_is_in_the_history(editor_client, edit
     assert_tree_intact()
     history = editor_client.get(admin_url("history", focus_area.pk))
     assert history.status_code == 200 and "Slettet" in history.content.decode()
-    assert client.get(focus_area.get_absolute_url()).status_code == 404
+    assert (
+        client.get(focus_area.get_absolute_url()).status_code == 410
+    )  # Gone, see the permanent links
     assert LogEntry.objects.filter(object_id=str(focus_area.pk)).exists()
 
 

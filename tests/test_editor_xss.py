@@ -54,6 +54,8 @@ def executable_parts(html: str) -> list[str]:
     parser.feed(html)
     found = []
     for tag, attrs in parser.tags:
+        if tag == "script" and attrs.get("src", "").startswith("/static/js/"):
+            continue  # the portal's own progressive-enhancement script, served by the app
         if tag in DANGEROUS_TAGS:
             found.append(f"<{tag}>")
         for name, value in attrs.items():

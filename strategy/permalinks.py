@@ -1,0 +1,50 @@
+"""Links that never break: the short permanent URL /r/<code>/, old paths of renamed or moved
+elements (301 to the current page) and deleted elements (410 Gone with a Norwegian page)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+
+from . import views
+from .models import DeletedElement, ElementPath, StrategyElement
+
+
+def permalink(request: HttpRequest, code: str) -> HttpResponse:
+    """/r/T-S2/ (any case) → 301 to the element's current page, wherever it has moved."""
+    return answer_for_code(request, code)
+
+
+def former_path(request: HttpRequest, element_path: str) -> HttpResponse:
+    """A path no published element has now: an element's earlier path answers for it."""
+    code = ElementPath.objects.filter(path=element_path).values_list("code", flat=True).first()
+    if code is None:
+        return views.not_found(request)
+    return answer_for_code(request, code, requested_path=element_path)
+
+
+def answer_for_code(request: HttpRequest, code: str, requested_path: str = "") -> HttpResponse:
+    element = StrategyElement.objects.filter(code=code).first()
+    if element is not None:
+        # A draft, or an element under a draft, is not public: its links are plain 404s.
+        hidden = (
+            not element.is_published
+            or element.get_ancestors().filter(is_published=False).exists()
+            or element.path == requested_path
+        )
+        if hidden:
+            return views.not_found(request)
+        return HttpResponsePermanentRedirect(element.get_absolute_url())
+    tombstone = DeletedElement.objects.filter(code=code).first()
+    if tombstone is None:
+        return views.not_found(request)
+    return gone(request, tombstone)
+
+
+def gone(request: HttpRequest, tombstone: DeletedElement) -> HttpResponse:
+    return render(
+        request,
+        "strategy/gone.html",
+        {"tombstone": tombstone, "navigation": views.error_page_navigation()},
+        status=410,
+    )

@@ -1,0 +1,48 @@
+"""sitemap.xml and robots.txt: every public page, and no draft, for search engines."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from .models import StrategyElement
+from .opendata import Urls
+
+
+class ElementSitemap(Sitemap):
+    """Every published element whose ancestors are published too: exactly the element pages
+    that answer 200 (the document's own page is the front page). One query."""
+
+    def items(self) -> list[StrategyElement]:
+        return list(StrategyElement.objects.published().linked().values())
+
+    def location(self, item: StrategyElement) -> str:
+        return self.urls.page(item)
+
+    @cached_property
+    def urls(self) -> Urls:
+        return Urls(None)
+
+    def lastmod(self, item: StrategyElement):
+        return item.updated_at
+
+
+class PageSitemap(Sitemap):
+    """Pages that are not elements."""
+
+    def items(self) -> list[str]:
+        return ["strategy:whole-strategy"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"elementer": ElementSitemap, "sider": PageSitemap}
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("strategy:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,83 @@
+"""The citation box and the print stylesheet in a real browser (Chromium via Playwright)."""
+
+import os
+import shutil
+
+import pytest
+
+from strategy.models import StrategyElement
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def element_url(transactional_db, strategy, live_server):
+    return live_server.url + StrategyElement.objects.get(code="T-S2").get_absolute_url()
+
+
+@pytest.fixture
+def browser(element_url):
+    """Chromium, or a failure under CI=true (a skip only on a developer's machine). Depends on
+    ``element_url`` so that every ORM call is made before Playwright starts its event loop: in
+    that loop Django would open a second, never-closed connection."""
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium mangler på {CHROMIUM}."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_kopier_copies_the_citation(browser, element_url):
+    """Bug prevented: a "Kopier" button that does nothing, or copies something else than the
+    citation shown."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(element_url)
+    button = page.get_by_role("button", name="Kopier")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_selector(".citation__status:has-text('Kopiert.')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    shown = page.locator("#sitat-tekst").text_content()
+    assert copied == shown
+    assert "Permanent lenke: " + element_url.split("/innsatsomrader")[0] + "/r/T-S2/" in copied
+    context.close()
+
+
+def test_without_javascript_the_citation_is_there_and_no_dead_button(browser, element_url):
+    """Bug prevented: a button that cannot work without JavaScript, or a citation that only
+    a script puts on the page."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(element_url)
+    assert page.locator("#sitat-tekst").is_visible()
+    assert "Strategi T-S2" in page.locator("#sitat-tekst").text_content()
+    assert not page.get_by_role("button", name="Kopier").is_visible()
+    context.close()
+
+
+def test_print_hides_navigation_keeps_codes_and_writes_out_links(browser, element_url):
+    """Bug prevented: a printout with the menu and breadcrumbs, without reference codes, or
+    with links the reader of paper cannot follow."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(element_url)
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".breadcrumbs").is_visible()
+    assert page.locator(".element__code .code").is_visible()
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.siblings__list a, .prose a, main a'),"
+        " '::after').content"
+    )
+    assert after.startswith('" (') and after.endswith(')"')
+    context.close()

@@ -1,0 +1,73 @@
+"""The permanent-link answers (301, 410, 404) and the open-data endpoints run a fixed number
+of SQL queries, on the real strategy and on a tree of 2,000+ elements."""
+
+from django.urls import reverse
+
+from strategy.models import Kind, StrategyElement
+from tests.factories import build_generated_tree
+
+# /r/<code>/ → 301: the element by code + "is an ancestor a draft?".
+# Old path → 301: the element by path (none) + the path record + the two above.
+# 410: + the tombstone + the error page's menu (document + top of the tree).
+# Unknown path → 404: the element by path + the path record + the menu (one more than before
+# permanent links, for the path record).
+# JSON of the whole tree: document + tree + sources; of one element: element + its family +
+# sources. CSV and sitemap: the tree in one query.
+EXPECTED = {
+    "permalink-301": 2,
+    "old-path-301": 4,
+    "permalink-410": 4,
+    "old-path-410": 6,
+    "unknown-404": 4,
+    "strategy-json": 3,
+    "element-json": 3,
+    "csv": 1,
+    "sitemap": 1,
+    "robots": 0,
+}
+STATUS = {"permalink-301": 301, "old-path-301": 301, "permalink-410": 410, "old-path-410": 410}
+
+
+def prepare(root: StrategyElement) -> dict[str, str]:
+    """Rename one deep item and delete another; return a URL for each kind of answer."""
+    elements = StrategyElement.objects.filter(tree_id=root.tree_id)
+    renamed = elements.filter(kind=Kind.STRATEGY, level=3).last()
+    old_path = renamed.path
+    renamed.slug = "nytt-navn-for-testen"
+    renamed.save()
+    deleted = elements.filter(kind=Kind.CHALLENGE, level=3).last()
+    deleted_path = deleted.path
+    deleted_code = deleted.code
+    deleted.delete()
+    return {
+        "permalink-301": f"/r/{renamed.code.lower()}/",
+        "old-path-301": f"/{old_path}/",
+        "permalink-410": f"/r/{deleted_code}/",
+        "old-path-410": f"/{deleted_path}/",
+        "unknown-404": "/innsatsomrader/finnes-ikke/",
+        "strategy-json": reverse("strategy:strategy-json"),
+        "element-json": reverse("strategy:element-json", kwargs={"code": renamed.parent.code}),
+        "csv": reverse("strategy:elements-csv"),
+        "sitemap": reverse("strategy:sitemap"),
+        "robots": reverse("strategy:robots-txt"),
+    }
+
+
+def assert_fixed_queries(client, django_assert_num_queries, urls: dict[str, str]) -> None:
+    for name, url in urls.items():
+        with django_assert_num_queries(EXPECTED[name]):
+            response = client.get(url)
+        assert response.status_code == STATUS.get(name, 404 if "404" in name else 200), name
+
+
+def test_permanent_links_and_open_data_run_fixed_queries(
+    client, strategy, django_assert_num_queries
+):
+    """Bug prevented: redirects, 410 pages or exports that query once per element, ancestor
+    or old path and slow down as the strategy and its history grow."""
+    assert_fixed_queries(client, django_assert_num_queries, prepare(strategy))
+
+    StrategyElement.objects.get(pk=strategy.pk).delete()
+    generated = build_generated_tree(focus_areas=20, items_per_group=50, themes=20)
+    assert StrategyElement.objects.filter(tree_id=generated.tree_id).count() >= 2000
+    assert_fixed_queries(client, django_assert_num_queries, prepare(generated))
