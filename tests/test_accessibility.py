@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test.utils import modify_settings
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
@@ -27,22 +28,6 @@ NARROW, ZOOMED, WIDE = 320, 640, 1280
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    """The portal with the real strategy, served on 127.0.0.1 for the whole module, so that the
-    pages are crawled once and every test below reads the same crawl. (pytest-django's
-    ``live_server`` fixture would flush the database after each test.)"""
-    with django_db_blocker.unblock():
-        call_command("loaddata", "strategy", verbosity=0)
-        server = LiveServer("127.0.0.1:0")
-        try:
-            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
-                yield server.url
-        finally:
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
@@ -53,6 +38,28 @@ def chromium():
         instance = browser.launch_chromium(playwright)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(chromium, django_db_setup, django_db_blocker):
+    """The portal with the real strategy, served on 127.0.0.1 for the whole module, so that the
+    pages are crawled once and every test below reads the same crawl. (pytest-django's
+    ``live_server`` fixture would flush the database after each test.)
+
+    Started after Playwright: while Playwright runs, Django keeps a separate set of database
+    connections (its connections are per context, and Playwright switches the context), and
+    the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
+    database ("is being accessed by other users")."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "strategy", verbosity=0)
+        server = LiveServer("127.0.0.1:0")
+        try:
+            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
+                yield server.url
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()
 
 
 @pytest.fixture(scope="module")
