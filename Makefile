@@ -21,7 +21,7 @@ PORT ?= 8000
 
 help:
 	@echo "make serve  – installer, migrer, last strategien og server den på http://$(HOST):$(PORT)/"
-	@echo "make test   – ruff, makemigrations --check og testene på SQLite og PostgreSQL"
+	@echo "make test   – ruff, makemigrations --check og testene på SQLite (med nettlesertestene) og PostgreSQL"
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -29,6 +29,11 @@ $(UV):
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked
+	touch $@
+
+# axe-core and the Nu Html Checker for the browser tests (package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
 serve: .venv/.synced
@@ -42,13 +47,15 @@ lint: .venv/.synced
 	$(UV) run ruff format --check .
 	$(UV) run python manage.py makemigrations --check --dry-run
 
-test-sqlite: .venv/.synced
+# The browser tests (Chromium, axe-core, Nu Html Checker) run here; the PostgreSQL run leaves
+# them out (deselected, not skipped): they test the pages, not the database.
+test-sqlite: .venv/.synced node_modules/.installed
 	env -u DATABASE_URL $(UV) run pytest
 
 # Under CI=true an unreachable PostgreSQL is a failure, never a silent skip.
 test-postgresql: .venv/.synced
 	@if $(UV) run python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(POSTGRES_TEST_URL)" 2>/dev/null; then \
-		DATABASE_URL="$(POSTGRES_TEST_URL)" REQUIRE_POSTGRESQL=1 $(UV) run pytest; \
+		DATABASE_URL="$(POSTGRES_TEST_URL)" REQUIRE_POSTGRESQL=1 $(UV) run pytest -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FEIL: PostgreSQL svarer ikke på $(POSTGRES_TEST_URL), og CI=true krever den."; exit 1; \
 	else \

@@ -67,7 +67,7 @@ KIND_GROUP_HEADING: dict[str, str] = {
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om"}
-)
+) | {"tilgjengelighet"}  # the accessibility statement
 
 
 MAX_PATH_LENGTH = 1000

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import opendata, permalinks, sitemaps, views
+from . import accessibility, opendata, permalinks, sitemaps, views
 from .converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
@@ -18,6 +18,11 @@ urlpatterns = [
     path("api/elementer/<code:code>.json", opendata.element_json, name="element-json"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path(
+        "tilgjengelighet/",
+        accessibility.accessibility_statement,
+        name="accessibility-statement",
+    ),
     # Last: every other path is looked up among the elements' stored paths.
     path("<element_path:element_path>/", views.element_detail, name="element"),
 ]

@@ -1,0 +1,399 @@
+"""WCAG 2.1 AA in a real browser: every public page, found by crawling from the front page, is
+checked by axe-core and the Nu Html Checker, at phone width and at 200 % zoom, with and without
+JavaScript; the keyboard path through the front page is walked with the Tab key."""
+
+from __future__ import annotations
+
+import itertools
+import struct
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test.utils import modify_settings
+from django.urls import reverse
+from pytest_django.live_server_helper import LiveServer
+
+from strategy.models import Kind, StrategyElement
+from tests import browser
+
+# django_db makes pytest-django create the test database; the data itself is loaded once for
+# the module by the ``site`` fixture, outside each test's transaction.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+MISSING_PAGE = "/denne-siden-finnes-ikke/"
+# The widths of the reflow checks: 320 CSS px (WCAG 1.4.10) and a 1280 px screen at 200 % zoom.
+NARROW, ZOOMED, WIDE = 320, 640, 1280
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests run
+    # between its calls, never inside the loop, which is what Django's guard cannot tell.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        instance = browser.launch_chromium(playwright)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(chromium, django_db_setup, django_db_blocker):
+    """The portal with the real strategy, served on 127.0.0.1 for the whole module, so that the
+    pages are crawled once and every test below reads the same crawl. (pytest-django's
+    ``live_server`` fixture would flush the database after each test.)
+
+    Started after Playwright: while Playwright runs, Django keeps a separate set of database
+    connections (its connections are per context, and Playwright switches the context), and
+    the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
+    database ("is being accessed by other users")."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "strategy", verbosity=0)
+        server = LiveServer("127.0.0.1:0")
+        try:
+            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
+                yield server.url
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def pages(site, chromium) -> dict[str, browser.PageReport]:
+    """Every page reachable from the front page (plus the 404 page), each run through axe-core
+    at full width and measured for horizontal overflow at 320 px and at 200 % zoom."""
+    context = chromium.new_context(viewport={"width": WIDE, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+
+    def inspect(page, report):
+        if report.status == 200 or report.path == MISSING_PAGE:
+            report.axe_violations = browser.run_axe(page)
+            for width in (NARROW, ZOOMED):
+                report.overflow[width] = browser.overflow_at(page, width)
+            page.set_viewport_size({"width": WIDE, "height": 900})
+
+    reports = browser.crawl(page, site, seeds=seeds(), inspect=inspect)
+    context.close()
+    return reports
+
+
+@pytest.fixture(scope="module")
+def pages_without_javascript(site, chromium) -> dict[str, browser.PageReport]:
+    context = chromium.new_context(java_script_enabled=False)
+    reports = browser.crawl(context.new_page(), site, seeds=seeds())
+    context.close()
+    return reports
+
+
+def element_urls() -> set[str]:
+    return {
+        element.get_absolute_url()
+        for element in StrategyElement.objects.published().exclude(kind=Kind.DOCUMENT)
+    }
+
+
+def seeds() -> list[str]:
+    """The front page, a missing page, and every element's permanent address: council
+    documents link to elements that no page of the portal links to (the untitled closing
+    text). Every other page (the whole strategy, the statement, pages added later) is found
+    by following links."""
+    return ["/", MISSING_PAGE, *sorted(element_urls())]
+
+
+def paths(reports: dict[str, browser.PageReport]) -> set[str]:
+    return {
+        urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")
+        for url in reports
+    }
+
+
+def test_the_crawl_reaches_every_published_page(pages):
+    """Bug prevented: a crawler that does not follow links, so every check below passes on
+    the seeds while the pages only reachable by a link go unchecked."""
+    found = paths(pages)
+    assert len(element_urls()) > 50
+    assert element_urls() <= found
+    linked_only = {
+        reverse("strategy:whole-strategy"),
+        reverse("strategy:accessibility-statement"),
+    }
+    assert not linked_only & set(seeds())
+    assert linked_only <= found, sorted(linked_only - found)
+    problems = {
+        report.path: report.status
+        for report in pages.values()
+        if report.status != (404 if report.path == MISSING_PAGE else 200)
+    }
+    assert not problems, problems
+
+
+def test_no_axe_core_violations_on_any_page(pages):
+    """Bug prevented: a WCAG 2.0/2.1 A or AA failure (contrast below 4.5:1, a link or button
+    without a name, a missing label, wrong ARIA) on any public page."""
+    # One line per rule and element, with the pages it occurs on: a fault in base.html
+    # reads as one problem, not sixty.
+    found: dict[str, list[str]] = {}
+    for report in pages.values():
+        for violation in report.axe_violations:
+            for node in violation["nodes"]:
+                key = f"{violation['id']} ({violation['impact']}): {violation['help']}\n    {node}"
+                found.setdefault(key, []).append(report.path)
+    assert not found, "axe-core fant brudd:\n" + "\n".join(
+        f"  {problem}\n    sider: {', '.join(paths[:3])}"
+        + (f" og {len(paths) - 3} til" if len(paths) > 3 else "")
+        for problem, paths in found.items()
+    )
+
+
+def test_every_page_is_valid_html(pages, tmp_path):
+    """Bug prevented: invalid markup (duplicate ids, a <div> inside a <p>, a misplaced
+    attribute) that assistive technology reads differently from what the browser shows."""
+    errors = browser.validate_html(
+        {report.path: report.html for report in pages.values()}, tmp_path
+    )
+    assert len(list(tmp_path.iterdir())) == len(pages)
+    assert not errors, "Nu Html Checker fant feil:\n" + "\n".join(
+        f"  {url}\n    " + "\n    ".join(found) for url, found in errors.items()
+    )
+
+
+def test_landmarks_skip_link_and_heading_structure_on_every_page(pages):
+    """Bug prevented: a page without its header, menu, main or footer landmark, without the
+    skip link, with two <h1> or none, or with a heading level skipped (h2 → h4)."""
+    problems = []
+    for report in pages.values():
+        facts = report.facts
+        if facts["lang"] != "nb":
+            problems.append((report.path, f"lang={facts['lang']}"))
+        landmarks = facts["landmarks"]
+        if (landmarks["header"], landmarks["main"], landmarks["footer"]) != (1, 1, 1):
+            problems.append((report.path, f"landemerker {landmarks}"))
+        if landmarks["nav"] < 1:
+            problems.append((report.path, "ingen nav"))
+        if facts["skipLink"] != {"text": "Hopp til hovedinnhold", "href": "#hovedinnhold"}:
+            problems.append((report.path, f"første lenke {facts['skipLink']}"))
+        levels = [heading["level"] for heading in facts["headings"]]
+        if levels.count(1) != 1 or levels[0] != 1:
+            problems.append((report.path, f"overskrifter {levels[:5]}"))
+        for before, after in itertools.pairwise(levels):
+            if after > before + 1:
+                problems.append((report.path, f"h{before} → h{after}"))
+                break
+        if facts["positiveTabindex"]:
+            problems.append((report.path, "tabindex > 0 endrer tabulatorrekkefølgen"))
+    assert not problems, problems
+
+
+def test_breadcrumbs_are_a_labelled_nav_marking_the_current_page(pages):
+    """Bug prevented: breadcrumbs that a screen reader cannot tell from the main menu, or that
+    do not say which page the reader is on."""
+    element_pages = [report for report in pages.values() if report.facts["isElementPage"]]
+    assert len(element_pages) > 50
+    for report in element_pages:
+        assert len(report.facts["breadcrumbs"]) == 1, report.path
+    for report in pages.values():
+        for crumbs in report.facts["breadcrumbs"]:
+            assert crumbs == {"label": "Brødsmulesti", "current": 1}, report.path
+
+
+def test_links_make_sense_out_of_context(pages):
+    """Bug prevented: "les mer"/"klikk her" links, empty links, and one link text leading to
+    two different pages, which a screen reader's list of links cannot tell apart."""
+    problems = []
+    for report in pages.values():
+        targets: dict[str, set[str]] = {}
+        for link in report.facts["links"]:
+            name = link["name"]
+            if not name or name.lower().strip(" .:…›»") in browser.VAGUE_LINK_TEXTS:
+                problems.append((report.path, f"lenketekst «{name}» → {link['href']}"))
+            targets.setdefault(name.lower(), set()).add(link["href"])
+        problems += [
+            (report.path, f"«{name}» går til {sorted(hrefs)}")
+            for name, hrefs in targets.items()
+            if len(hrefs) > 1
+        ]
+    assert not problems, problems
+
+
+def test_no_horizontal_scrolling_at_320_px_and_at_200_percent_zoom(pages):
+    """Bug prevented: a long word, code, table or menu that makes a phone reader (320 CSS px)
+    or a reader zoomed to 200 % scroll sideways to read each line (WCAG 1.4.10, 1.4.4)."""
+    checked = [report for report in pages.values() if report.overflow]
+    assert len(checked) == len(pages)
+    overflowing = {
+        (report.path, width): found
+        for report in checked
+        for width, found in report.overflow.items()
+        if found is not None
+    }
+    assert not overflowing, overflowing
+
+
+def test_pages_are_ready_for_a_strict_content_security_policy(pages):
+    """Bug prevented: inline <script>, <style> or style="" (blocked by the coming CSP, so the
+    page would break) and scripts, fonts or stylesheets loaded from another site."""
+    problems = {
+        report.path: {
+            key: report.facts[key]
+            for key in (
+                "inlineScripts",
+                "externalScripts",
+                "styleAttributes",
+                "styleElements",
+                "externalStylesheets",
+            )
+            if report.facts[key]
+        }
+        for report in pages.values()
+    }
+    assert not {path: found for path, found in problems.items() if found}
+
+
+def test_everything_works_without_javascript(pages, pages_without_javascript):
+    """Bug prevented: pages or links that only exist when JavaScript runs (a menu built by a
+    script), and visible buttons that do nothing without JavaScript."""
+    assert paths(pages_without_javascript) == paths(pages)
+    for report in pages_without_javascript.values():
+        expected = 404 if report.path == MISSING_PAGE else 200
+        assert report.status == expected, report.path
+        assert report.facts["deadButtons"] == [], (report.path, report.facts["deadButtons"])
+
+
+def visible_focus(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement;
+          const style = getComputedStyle(el);
+          return {
+            tag: el.tagName.toLowerCase(),
+            id: el.id,
+            text: (el.innerText || '').replace(/\\s+/g, ' ').trim(),
+            inHeaderNav: el.closest('.site-nav') !== null,
+            inMain: el.closest('main') !== null,
+            index: Number(el.dataset.tabIndexInDom ?? -1),
+            outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+            box: el.getBoundingClientRect().toJSON(),
+          };
+        }"""
+    )
+
+
+def test_keyboard_skip_link_focus_order_and_visible_focus(site, chromium):
+    """Bug prevented: a skip link that is not the first Tab stop or does not move focus to the
+    main content, a focus order that jumps around the page, and focus without a visible
+    outline (WCAG 2.4.1, 2.4.3, 2.4.7)."""
+    context = chromium.new_context(viewport={"width": WIDE, "height": 900})
+    page = context.new_page()
+    page.goto(site)
+
+    page.keyboard.press("Tab")
+    first = visible_focus(page)
+    assert first["text"] == "Hopp til hovedinnhold"
+    assert first["outline"]
+    assert first["box"]["top"] >= 0 and first["box"]["height"] > 0, "skip link not shown"
+    page.keyboard.press("Enter")
+    assert visible_focus(page)["id"] == "hovedinnhold"
+    page.keyboard.press("Tab")
+    assert visible_focus(page)["inMain"], "Tab after the skip link must stay in the content"
+
+    page.goto(site)
+    tabbable = page.evaluate(
+        """() => {
+          const all = [...document.querySelectorAll('a[href], button, input, select, textarea')];
+          all.forEach((el, i) => { el.dataset.tabIndexInDom = i; });
+          return all.length;
+        }"""
+    )
+    stops = []
+    for _ in range(tabbable + 1):
+        page.keyboard.press("Tab")
+        focus = visible_focus(page)
+        if focus["tag"] == "body" or (stops and focus["index"] <= stops[-1]["index"]):
+            break  # past the last link, focus leaves the page
+        stops.append(focus)
+    assert len(stops) > 20
+    assert [stop["index"] for stop in stops] == sorted(stop["index"] for stop in stops)
+    assert [stop["text"] for stop in stops if not stop["outline"]] == []
+    menu = [stop for stop in stops if stop["inHeaderNav"]]
+    assert menu[0]["text"] == "Forside" and menu[-1]["text"] == "Hele strategien"
+    positions = [(round(stop["box"]["top"]), stop["box"]["left"]) for stop in menu]
+    assert positions == sorted(positions), "menu focus order differs from its visual order"
+    context.close()
+
+
+def test_copy_buttons_put_the_citation_on_the_clipboard(site, chromium, pages):
+    """Bug prevented: a "Kopier" button that copies nothing, or something other than the
+    citation shown next to it. Contract: ``button[data-copy-target="ID"]`` copies the text of
+    the element with that id."""
+    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site)
+    # The check itself works: this browser lets the test read what a page copies.
+    probe = "Strategi for Osloregionen – prøvetekst"
+    assert (
+        page.evaluate(
+            "async (text) => { await navigator.clipboard.writeText(text);"
+            " return navigator.clipboard.readText(); }",
+            probe,
+        )
+        == probe
+    )
+
+    with_buttons = {
+        url: report.facts["copyTargets"]
+        for url, report in pages.items()
+        if report.facts["copyTargets"]
+    }
+    if not with_buttons:
+        # No citation box yet: the portal has no copy button anywhere, and the loop below
+        # will exercise each one as soon as a page gets one.
+        assert sum(len(r.facts["copyTargets"]) for r in pages.values()) == 0
+    for url, targets in with_buttons.items():
+        page.goto(url)
+        for target in targets:
+            page.evaluate("() => navigator.clipboard.writeText('')")
+            expected = page.evaluate(
+                "(id) => { const el = document.getElementById(id);"
+                " return el ? (el.value ?? el.innerText).trim() : null; }",
+                target,
+            )
+            assert expected, (url, f"no element with id {target!r} to copy")
+            page.click(f'button[data-copy-target="{target}"]')
+            copied = page.evaluate("() => navigator.clipboard.readText()")
+            assert copied.strip() == expected, (url, target, copied)
+    context.close()
+
+
+def png_width(path) -> int:
+    with open(path, "rb") as png:
+        header = png.read(24)
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">I", header[16:20])[0]
+
+
+def test_screenshots_for_a_person_to_look_at(site, chromium):
+    """Bug prevented: a layout nobody has looked at on a phone (390 px) or a desktop
+    (1280 px); the pictures land in screenshots/ (git-ignored)."""
+    focus_area = StrategyElement.objects.filter(kind=Kind.FOCUS_AREA).first()
+    element = StrategyElement.objects.filter(kind=Kind.STRATEGY, level=3).first()
+    shots = {
+        "forside": "/",
+        "innsatsomrade": focus_area.get_absolute_url(),
+        "element": element.get_absolute_url(),
+    }
+    browser.SCREENSHOTS.mkdir(exist_ok=True)
+    for width in (390, 1280):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for name, path in shots.items():
+            response = page.goto(urljoin(site, path))
+            assert response.status == 200, path
+            target = browser.SCREENSHOTS / f"{name}-{width}.png"
+            target.unlink(missing_ok=True)
+            page.screenshot(path=target, full_page=True)
+            assert png_width(target) == width
+        context.close()
