@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import health, views
 from .converters import ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
@@ -10,6 +10,7 @@ app_name = "strategy"
 urlpatterns = [
     path("", views.front_page, name="front-page"),
     path("hele-strategien/", views.whole_strategy, name="whole-strategy"),
+    path("helse/", health.health, name="health"),
     # Last: every other path is looked up among the elements' stored paths.
     path("<element_path:element_path>/", views.element_detail, name="element"),
 ]
