@@ -289,9 +289,18 @@ class StrategyElement(MPTTModel):
             self.slug = self.slug_or_default()
             old_path = None
             if self.pk:
-                old_path = (
-                    type(self).objects.filter(pk=self.pk).values_list("path", flat=True).first()
+                stored = (
+                    type(self).objects.filter(pk=self.pk).values_list("path", "parent_id").first()
                 )
+                if stored is not None:
+                    old_path, stored_parent_id = stored
+                    # This copy may be older than a move or rename by someone else: compare
+                    # the parent with the database's (so mptt moves instead of writing a
+                    # stale parent next to fresh lft/rght) and build the path on the
+                    # parent's current path.
+                    self._mptt_cached_fields["parent"] = stored_parent_id
+            if self.parent_id is not None:
+                self.parent = type(self).objects.get(pk=self.parent_id)
             self.path = self.compute_path()
             if self.path != old_path:
                 self.path = self._unique_path(self.path)

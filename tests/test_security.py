@@ -85,9 +85,7 @@ def test_production_settings_secure_cookies_hsts_and_proxy():
         "'CSRF_COOKIE_HTTPONLY', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', "
         "'SECURE_PROXY_SSL_HEADER', 'CSRF_TRUSTED_ORIGINS', 'X_FRAME_OPTIONS']}))"
     )
-    result = run_python(
-        code, production_env(DJANGO_CSRF_TRUSTED_ORIGINS="https://example.org")
-    )
+    result = run_python(code, production_env(DJANGO_CSRF_TRUSTED_ORIGINS="https://example.org"))
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {
