@@ -10,7 +10,7 @@ DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/osloregion
 Production hardening (see the section at the end and the README's «Drift» section):
 DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
-DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG
+DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE
 """
 
 import os
@@ -198,6 +198,11 @@ SECURE_CSP = {
 ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 MIDDLEWARE.insert(0, "strategy.middleware.RequestLogMiddleware")
+# Right after whitenoise: a page served from memory skips everything behind it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "strategy.caching.PublicPageCacheMiddleware",
+)
 MIDDLEWARE += [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so that its response hook runs first and picks the admin policy.
@@ -228,6 +233,11 @@ NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 PORTAL["LOGIN_LOCKOUT_MINUTES"] = LOGIN_LOCKOUT_MINUTES
 
 # Rendered public pages, per process, keyed on the content version (strategy/caching.py).
+# In production a worker trusts the version it read for this many seconds (no query at all
+# for a page from memory); an edit reaches every reader within that time.
+CONTENT_VERSION_MAX_AGE = float(
+    os.environ.get("DJANGO_CONTENT_VERSION_MAX_AGE", "0" if DEBUG else "1")
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {

@@ -114,3 +114,52 @@ def test_head_requests_get_the_same_validators(client, strategy):
     assert head.status_code == 200
     assert head["ETag"] == get["ETag"]
     assert client.head(FRONT_PAGE, HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304
+
+
+def test_page_from_memory_keeps_every_security_header(client, strategy, django_assert_num_queries):
+    """Bug prevented: the page cache answering without the Content-Security-Policy,
+    frame protection or content type that the first, rendered answer had."""
+    url = StrategyElement.objects.get(code="KM").get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert second.content == first.content
+    for header in [
+        "Content-Type",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "ETag",
+        "Cache-Control",
+    ]:
+        assert second[header] == first[header], header
+
+
+def test_page_cache_is_per_path(client, strategy):
+    """Bug prevented: one page's HTML served for another address of the same version."""
+    one = client.get(StrategyElement.objects.get(code="KM").get_absolute_url())
+    other = client.get(StrategyElement.objects.get(code="T").get_absolute_url())
+    assert one.content != other.content
+    assert "Transport og mobilitet" in other.content.decode()
+
+
+def test_production_micro_cache_needs_no_query_and_expires(
+    client, strategy, settings, django_assert_num_queries, monkeypatch
+):
+    """Bug prevented: a version cache that serves an old page forever after an edit, or one
+    that still queries the database on every hit (no gain)."""
+    monkeypatch.setattr("strategy.caching._last_read", None)  # nothing from other tests
+    settings.CONTENT_VERSION_MAX_AGE = 0.5
+    client.get(FRONT_PAGE)
+    with django_assert_num_queries(0):
+        cached = client.get(FRONT_PAGE)
+    vision = StrategyElement.objects.get(code="V")
+    vision.title = "Ny visjon etter redigering"
+    vision.save()
+    import time
+
+    time.sleep(0.6)
+    fresh = client.get(FRONT_PAGE)
+    assert fresh["ETag"] != cached["ETag"]
+    assert "Ny visjon etter redigering" in fresh.content.decode()
