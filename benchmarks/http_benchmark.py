@@ -46,7 +46,9 @@ def log(message: str) -> None:
 class Portal:
     """The portal under gunicorn, with its own database and static files."""
 
-    def __init__(self, database_url: str, port: int, workers: int | None, tmp: Path):
+    def __init__(
+        self, database_url: str, port: int, workers: int | None, tmp: Path, page_cache: bool
+    ):
         self.database_url = database_url
         self.port = port
         self.static_root = tmp / "static"
@@ -63,6 +65,7 @@ class Portal:
             "GUNICORN_ERROR_LOG": str(tmp / "error.log"),
             # Measure the workers as they are, not as recycled by max_requests.
             "GUNICORN_MAX_REQUESTS": "0",
+            "DJANGO_PAGE_CACHE": "1" if page_cache else "0",
         }
         if workers:
             self.env["GUNICORN_WORKERS"] = str(workers)
@@ -238,7 +241,8 @@ def benchmark(portal: Portal, paths: dict[str, str], args) -> None:
     workers = len(portal.worker_pids())
     print(
         f"Målt {datetime.now(UTC):%Y-%m-%d %H:%M} UTC på {machine()}; gunicorn med "
-        f"{workers} sync-arbeidere, PostgreSQL, wrk, {args.duration} s per måling.\n"
+        f"{workers} sync-arbeidere, PostgreSQL, wrk, {args.duration} s per måling, "
+        f"sidebuffer {'av' if args.no_page_cache else 'på'}.\n"
     )
     print(
         "| side | størrelse | forbindelser | req/s | p50 ms | p99 ms "
@@ -281,7 +285,11 @@ def soak(portal: Portal, paths: dict[str, str], seconds: int, tmp: Path) -> int:
         statuses[status] = statuses.get(status, 0) + 1
     bad = sum(count for status, count in statuses.items() if not status.startswith("2"))
     print(f"Belastningstest {datetime.now(UTC):%Y-%m-%d %H:%M} UTC på {machine()}:")
-    print(f"{seconds} s, 32 forbindelser, sidene {', '.join(paths)} etter tur.\n")
+    page_cache = "på" if portal.env["DJANGO_PAGE_CACHE"] == "1" else "av"
+    print(
+        f"{seconds} s, 32 forbindelser, sidene {', '.join(paths)} etter tur, "
+        f"sidebuffer {page_cache}.\n"
+    )
     print(
         f"- forespørsler: {result['requests']} ({result['rps']:.0f} req/s), "
         f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms"
@@ -322,6 +330,11 @@ def main() -> int:
         "--connections", type=lambda v: [int(c) for c in v.split(",")], default=[1, 8, 32]
     )
     parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every page (DJANGO_PAGE_CACHE=0): the cost of a page after an edit",
+    )
+    parser.add_argument(
         "--soak",
         type=int,
         metavar="SECONDS",
@@ -338,7 +351,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="osloregion-benchmark-") as tmp_name:
             tmp = Path(tmp_name)
-            portal = Portal(args.database_url, args.port, args.workers, tmp)
+            portal = Portal(args.database_url, args.port, args.workers, tmp, not args.no_page_cache)
             portal.prepare()
             portal.start()
             try:

@@ -247,3 +247,5 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
+if not env_bool("DJANGO_PAGE_CACHE", default=True):  # to measure rendering (benchmark)
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

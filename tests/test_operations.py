@@ -85,3 +85,15 @@ def test_errors_are_logged_with_traceback_and_a_norwegian_500(
         for r in caplog.records
         if r.name == "osloregion.requests"
     )
+
+
+def test_ssl_redirect_spares_the_health_check(client, db, settings):
+    """Bug prevented: a load balancer probing over plain HTTP inside the network getting a 301
+    to HTTPS and taking every worker out of rotation."""
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    fresh = Client()  # SecurityMiddleware reads the setting when the handler is built
+    assert fresh.get("/").status_code == 301
+    assert fresh.get("/", headers={"X-Forwarded-Proto": "https"}).status_code != 301
+    assert fresh.get("/helse/").status_code == 200
