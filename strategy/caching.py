@@ -144,7 +144,8 @@ class PublicPageCacheMiddleware:
         version = page_version(request)
         if version is None:
             return self.get_response(request)
-        key = f"{version.etag}:{request.get_full_path()}"
+        # Hashed: paths and query strings can be long and contain anything.
+        key = hashlib.sha256(f"{version.etag}:{request.get_full_path()}".encode()).hexdigest()
         cached = self.pages.get(key)
         if cached is not None:
             content, headers = cached
