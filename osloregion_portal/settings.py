@@ -7,6 +7,10 @@ DJANGO_SECRET_KEY   required when DJANGO_DEBUG=0: the app refuses to start witho
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/osloregion
                     (default: a SQLite file in the project folder)
+Production hardening (see the section at the end and the README's «Drift» section):
+DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
+DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
+DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE
 """
 
 import os
@@ -124,7 +128,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -157,3 +161,95 @@ PORTAL = {
     "OWNER_URL_LABEL": "www.osloregionen.no",
     "ADDRESS": "Rådhuset 0037 Oslo",
 }
+
+
+# --- Production hardening: secure by default when DJANGO_DEBUG=0 ---------------------------
+from datetime import timedelta  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
+# The proxy terminates TLS and must overwrite (never pass on) X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = not DEBUG
+# The admin's JavaScript (DraggableMPTTAdmin) reads the token from the form, never the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Public pages: nothing inline, nothing from elsewhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# Django's admin and DraggableMPTTAdmin write style="" attributes; only /admin/ gets this.
+ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
+MIDDLEWARE.insert(0, "strategy.middleware.RequestLogMiddleware")
+# Right after whitenoise: a page served from memory skips everything behind it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "strategy.caching.PublicPageCacheMiddleware",
+)
+MIDDLEWARE += [
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware, so that its response hook runs first and picks the admin policy.
+    "strategy.middleware.AdminContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
+]
+# One line per request from the middleware; gunicorn.conf.py turns it off (its access log
+# already writes that line).
+REQUEST_LOG = env_bool("DJANGO_REQUEST_LOG", default=True)
+LOGGING["loggers"]["osloregion.requests"] = {"level": "INFO"}
+
+# Admin login throttling: 5 failures for one user name from one address lock it for 15 min.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_LOCKOUT_MINUTES = 15
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "strategy/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "strategy.middleware.client_ip"
+# How many proxies in front of gunicorn append to X-Forwarded-For (0: use the peer address).
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+PORTAL["LOGIN_LOCKOUT_MINUTES"] = LOGIN_LOCKOUT_MINUTES
+
+# Rendered public pages, per process, keyed on the content version (strategy/caching.py).
+# In production a worker trusts the version it read for this many seconds (no query at all
+# for a page from memory); an edit reaches every reader within that time.
+CONTENT_VERSION_MAX_AGE = float(
+    os.environ.get("DJANGO_CONTENT_VERSION_MAX_AGE", "0" if DEBUG else "1")
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered-pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+if not env_bool("DJANGO_PAGE_CACHE", default=True):  # to measure rendering (benchmark)
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

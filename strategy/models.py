@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,7 +67,7 @@ KIND_GROUP_HEADING: dict[str, str] = {
 
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
-    {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om"}
+    {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
 ) | {"tilgjengelighet"}  # the accessibility statement
 
 
@@ -172,6 +173,24 @@ class StrategyElementQuerySet(TreeQuerySet):
             nodes[element.pk] = element
         return nodes
 
+    def delete(self):
+        """A bulk delete would leave gaps in the nested set: delete element by element,
+        under the tree lock, as ``StrategyElement.delete`` does."""
+        with tree_lock():
+            total, per_model = 0, {}
+            for pk in list(self.order_by("tree_id", "lft").values_list("pk", flat=True)):
+                element = StrategyElement.objects.filter(pk=pk).first()
+                if element is None:  # already gone with an ancestor
+                    continue
+                count, counts = element.delete()
+                total += count
+                for label, number in counts.items():
+                    per_model[label] = per_model.get(label, 0) + number
+            return total, per_model
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
 
 class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet)):
     def move_node(self, node, target, position="last-child"):
@@ -184,6 +203,14 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             super().move_node(node, target, position)
             node.refresh_from_db()
             node.update_paths()
+
+    def rebuild(self, *args, **kwargs) -> None:
+        with tree_lock():
+            super().rebuild(*args, **kwargs)
+
+    def partial_rebuild(self, *args, **kwargs) -> None:
+        with tree_lock():
+            super().partial_rebuild(*args, **kwargs)
 
 
 class StrategyElement(MPTTModel):
@@ -360,13 +387,25 @@ class StrategyElement(MPTTModel):
             self.slug = self.slug_or_default()
             old_path = old_code = None
             if self.pk:
-                old_path, old_code = type(self).objects.filter(pk=self.pk).values_list(
-                    "path", "code"
-                ).first() or (None, None)
+                stored = (
+                    type(self)
+                    .objects.filter(pk=self.pk)
+                    .values_list("path", "code", "parent_id")
+                    .first()
+                )
+                if stored is not None:
+                    old_path, old_code, stored_parent_id = stored
+                    # This copy may be older than a move or rename by someone else: compare
+                    # the parent with the database's (so mptt moves instead of writing a
+                    # stale parent next to fresh lft/rght) and build the path on the
+                    # parent's current path.
+                    self._mptt_cached_fields["parent"] = stored_parent_id
             if old_code is not None and old_code != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}
                 )
+            if self.parent_id is not None:
+                self.parent = type(self).objects.get(pk=self.parent_id)
             if not self.code:
                 self.assign_code()
             self.path = self.compute_path()
@@ -592,3 +631,41 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
             "parent_title": parent["title"],
         },
     )
+
+
+class ContentVersion(models.Model):
+    """One row that changes whenever published content may have changed (any save, move or
+    delete of an element or a source, see strategy/signals.py). Public pages derive their
+    ETag and Last-Modified from it, read in one query. A random token, not a counter, so that a
+    restored backup never repeats a version that meant other content."""
+
+    SINGLETON_PK = 1
+
+    token = models.CharField("versjon", max_length=32)
+    changed_at = models.DateTimeField("sist endret")
+
+    class Meta:
+        verbose_name = "innholdsversjon"
+        verbose_name_plural = "innholdsversjoner"
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:front-page")
+
+    @classmethod
+    def bump(cls) -> None:
+        from django.utils import timezone
+
+        # One upsert: concurrent writers never race on creating the row.
+        cls.objects.bulk_create(
+            [cls(pk=cls.SINGLETON_PK, token=uuid.uuid4().hex, changed_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["token", "changed_at"],
+        )
+
+    @classmethod
+    def current(cls) -> ContentVersion | None:
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first()

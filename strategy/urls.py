@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import accessibility, opendata, permalinks, sitemaps, views
+from . import accessibility, health, opendata, permalinks, sitemaps, views
 from .converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
@@ -23,6 +23,7 @@ urlpatterns = [
         accessibility.accessibility_statement,
         name="accessibility-statement",
     ),
+    path("helse/", health.health, name="health"),
     # Last: every other path is looked up among the elements' stored paths.
     path("<element_path:element_path>/", views.element_detail, name="element"),
 ]

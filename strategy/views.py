@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from . import citation, permalinks
+from .caching import public_page
 from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
 from .presentation import CARD_KINDS, child_groups
 
@@ -31,6 +32,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+@public_page
 def front_page(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
@@ -54,6 +56,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def whole_strategy(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
@@ -71,6 +74,7 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
     if len(element_path) > MAX_PATH_LENGTH:
         return not_found(request)

@@ -20,6 +20,20 @@ def pytest_configure(config):
             )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of one database engine itself run in that engine's pass of `make test`: the
+    PostgreSQL ones when DATABASE_URL is PostgreSQL (where CI requires it), the SQLite ones
+    otherwise. Deselected, not skipped: the other pass runs them."""
+    from django.conf import settings
+
+    on_postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    unwanted = "sqlite" if on_postgresql else "postgresql"
+    deselected = [item for item in items if item.get_closest_marker(unwanted)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(unwanted)]
+
+
 @pytest.fixture
 def strategy(db):
     """The real strategy, loaded from fixtures/strategy.json."""

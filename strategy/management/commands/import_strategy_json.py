@@ -32,5 +32,6 @@ class Command(BaseCommand):
             root = import_tree(data)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        root.refresh_from_db()  # children were inserted after it: its rght is stale in memory
         count = root.get_descendant_count() + 1
         self.stdout.write(f"Importerte {count} elementer fra {file}.")
