@@ -4,9 +4,10 @@
         uv run python benchmarks/search_benchmark.py
 
 The database in DATABASE_URL (default above; its name must contain "bench") is DROPPED and
-created again, migrated and filled with a generated tree whose titles and bodies are sentences of the real strategy, so words occur
-about as often as they do there. Then a fixed list of Norwegian queries runs many times, and the
-script prints the median and 99th percentile per query and overall, for
+created again, migrated and filled with a generated tree whose titles and bodies are sentences of
+the real strategy, so words occur about as often as they do there. Then a fixed list of Norwegian
+queries runs many times, and the script prints the median and 99th percentile per query and
+overall, for
 
 - "søk": what the results page asks the database (document, hits with rank and snippets, the
   hits' ancestors with the navigation), and

@@ -18,7 +18,10 @@ POSTGRESQL_VECTOR = """
     || setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.code, '')), 'C')
 """
 # Search hides everything under a draft; this small index (drafts only) finds those quickly.
-DRAFTS_INDEX = f"CREATE INDEX IF NOT EXISTS strategy_element_drafts ON {TABLE} (tree_id, lft) WHERE NOT is_published"
+DRAFTS_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS strategy_element_drafts ON {TABLE} (tree_id, lft) "
+    "WHERE NOT is_published"
+)
 DRAFTS_INDEX_DROP = "DROP INDEX IF EXISTS strategy_element_drafts"
 
 POSTGRESQL_CREATE = [
