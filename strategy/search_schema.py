@@ -9,9 +9,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 TABLE = "strategy_strategyelement"
 FTS_TABLE = "strategy_search"
 
-# PostgreSQL. Weights: a word in the title counts more than in the code, which counts more than
-# in the body. The trigger, not a generated column: PostgreSQL refuses to change the type of a
-# column a generated column reads, which would block a later AlterField on title or body.
+# PostgreSQL. Weights: a word in the title counts more than in the body or the code. Kept up to
+# date by a trigger, and one that names no column: PostgreSQL refuses to change the type of a
+# column that a generated column or a trigger's column list (UPDATE OF …) depends on, which would
+# block a later AlterField on title or body. The function reads the columns only when it runs.
 POSTGRESQL_VECTOR = """
     setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.title, '')), 'A')
     || setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.body, '')), 'B')
@@ -30,6 +31,11 @@ POSTGRESQL_CREATE = [
     CREATE FUNCTION strategy_element_search_vector() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'UPDATE' AND NEW.title IS NOT DISTINCT FROM OLD.title
+                AND NEW.body IS NOT DISTINCT FROM OLD.body
+                AND NEW.code IS NOT DISTINCT FROM OLD.code THEN
+            RETURN NEW;  -- tree moves and path updates leave the vector alone
+        END IF;
         NEW.search_vector := {POSTGRESQL_VECTOR.format(row="NEW")};
         RETURN NEW;
     END
@@ -37,7 +43,7 @@ POSTGRESQL_CREATE = [
     """,
     f"""
     CREATE TRIGGER strategy_element_search_vector
-    BEFORE INSERT OR UPDATE OF title, body, code ON {TABLE}
+    BEFORE INSERT OR UPDATE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION strategy_element_search_vector()
     """,
     f"UPDATE {TABLE} SET search_vector = {POSTGRESQL_VECTOR.format(row=TABLE)}",

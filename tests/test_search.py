@@ -1,8 +1,10 @@
 """Search: the header form, the results page, reference codes, drafts, bad input, query counts."""
 
+import copy
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -271,3 +273,26 @@ def test_results_page_runs_a_fixed_number_of_queries(client, strategy, django_as
     )
     response = search(client, "utfordring i")
     assert "1050 treff på «utfordring i», de 50 beste vises" in page_text(response.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_survives_a_later_migration_that_rebuilds_the_table(client):
+    """Bug prevented: a later migration altering the element table (SQLite copies the table and
+    drops the old one, and its triggers with it) leaving search silently out of step."""
+    call_command("loaddata", "strategy", verbosity=0)
+    old_field = StrategyElement._meta.get_field("title")
+    new_field = copy.deepcopy(old_field)
+    new_field.max_length = 600
+    try:
+        with connection.schema_editor() as editor:
+            editor.alter_field(StrategyElement, old_field, new_field)
+        call_command("migrate", verbosity=0)  # what a deployment runs after the change
+        add_element("T", Kind.STRATEGY, "T-S8", "Ved å planlegge kabelferger")
+        assert result_codes(search(client, "kabelferger")) == ["T-S8"]
+        assert "T-S2" in result_codes(search(client, "transportløsninger"))
+        StrategyElement.objects.get(code="T-S8").delete()
+        assert result_codes(search(client, "kabelferger")) == []
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(StrategyElement, new_field, old_field)
+        call_command("migrate", verbosity=0)
