@@ -29,7 +29,8 @@ from .models import Kind, StrategyElement
 from .search_schema import FTS_TABLE, TABLE
 
 MAX_QUERY_LENGTH = 200
-MAX_RESULTS = 50
+RESULTS_PER_PAGE = 20
+MAX_PAGE = 50
 # Unicode noncharacters: never part of interchanged text, so never mistaken for a match marker.
 START_MARK = "\ufdd0"
 STOP_MARK = "\ufdd1"
@@ -93,6 +94,19 @@ class Results:
     total: int
     # False when the query held nothing to look for: only signs, small words or exclusions.
     searched: bool = True
+    page: int = 1
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * RESULTS_PER_PAGE + 1
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.hits) - 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.last_number < self.total and self.page < MAX_PAGE
 
 
 def clean_query(raw: str) -> CleanQuery:
@@ -214,7 +228,9 @@ def to_tsquery(parsed: ParsedQuery) -> str:
     return " & ".join(f"({clause})" for clause in clauses + excluded)
 
 
-def _postgresql_search(parsed: ParsedQuery, root: StrategyElement) -> list[StrategyElement]:
+def _postgresql_search(
+    parsed: ParsedQuery, root: StrategyElement, offset: int
+) -> list[StrategyElement]:
     from django.contrib.postgres.search import (
         SearchHeadline,
         SearchQuery,
@@ -247,7 +263,7 @@ def _postgresql_search(parsed: ParsedQuery, root: StrategyElement) -> list[Strat
                 fragment_delimiter=" … ",
                 **marks,
             ),
-        )[:MAX_RESULTS]
+        )[offset : offset + RESULTS_PER_PAGE]
     )
 
 
@@ -295,13 +311,15 @@ SQLITE_SEARCH = f"""
                 AND NOT draft.is_published
         )
     ORDER BY matches.score, e.lft
-    LIMIT %s
+    LIMIT %s OFFSET %s
 """
 
 
-def _sqlite_search(parsed: ParsedQuery, root: StrategyElement) -> list[StrategyElement]:
+def _sqlite_search(
+    parsed: ParsedQuery, root: StrategyElement, offset: int
+) -> list[StrategyElement]:
     marks = [START_MARK, STOP_MARK]
-    params = [*marks, *marks, to_fts_match(parsed), root.tree_id, MAX_RESULTS]
+    params = [*marks, *marks, to_fts_match(parsed), root.tree_id, RESULTS_PER_PAGE, offset]
     try:
         return list(StrategyElement.objects.raw(SQLITE_SEARCH, params))
     except DatabaseError:
@@ -309,16 +327,18 @@ def _sqlite_search(parsed: ParsedQuery, root: StrategyElement) -> list[StrategyE
         return []
 
 
-def find_matches(text: str, root: StrategyElement) -> Results:
+def find_matches(text: str, root: StrategyElement, page: int = 1) -> Results:
     """The best public matches in ``root``'s tree, with their titles and snippets marked.
     One query; the hits' ancestors are for the caller to load (see ``attach_ancestors``)."""
     parsed = parse_query(text)
     if not parsed:
         return Results([], 0, searched=False)
+    page = min(max(page, 1), MAX_PAGE)
+    offset = (page - 1) * RESULTS_PER_PAGE
     if connection.vendor == "postgresql":
-        elements = _postgresql_search(parsed, root)
+        elements = _postgresql_search(parsed, root, offset)
     else:
-        elements = _sqlite_search(parsed, root)
+        elements = _sqlite_search(parsed, root, offset)
     hits = [
         Hit(
             element,
@@ -327,14 +347,16 @@ def find_matches(text: str, root: StrategyElement) -> Results:
         )
         for element in elements
     ]
-    return Results(hits, elements[0].total if elements else 0)
+    return Results(hits, elements[0].total if elements else 0, page=page)
 
 
-def search_with_context(text: str, root: StrategyElement) -> tuple[Results, StrategyElement]:
+def search_with_context(
+    text: str, root: StrategyElement, page: int = 1
+) -> tuple[Results, StrategyElement]:
     """Everything the results page shows, in two queries: the hits, then their ancestors
     together with the top of the tree for the header navigation. Returns the results (each hit
     with its ancestors) and the root, linked to its children in memory."""
-    results = find_matches(text, root)
+    results = find_matches(text, root, page)
     published = StrategyElement.objects.published()
     top = published.filter(Q(pk=root.pk) | Q(parent_id=root.pk, kind=Kind.SECTION))
     nodes = (top | published.ancestors_of([hit.element for hit in results.hits])).linked()

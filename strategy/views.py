@@ -124,7 +124,9 @@ def search(request: HttpRequest) -> HttpResponse:
     element = find_by_code(cleaned.text)
     if element is not None:
         return redirect(element.get_absolute_url())
-    results, root = search_with_context(cleaned.text, root)
+    page = request.GET.get("side", "1")
+    page = int(page) if page.isdecimal() and len(page) < 4 else 1
+    results, root = search_with_context(cleaned.text, root, page)
     if not cleaned.text:
         notices.append("Skriv ett eller flere ord, eller en referansekode som «T-S2».")
     elif not results.searched:
@@ -132,6 +134,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "Søket inneholdt ingen ord å lete etter: bare tegn, småord som «og» og «i», eller "
             "ord som skal utelates. Skriv minst ett ord som skal finnes."
         )
+    elif results.total == 0 and results.page > 1:
+        notices.append("Det er ikke flere treff. Gå tilbake til første side.")
     elif results.total == 0:
         notices.append(
             "Ingen treff. Prøv et annet ord, færre ord, eller en referansekode som «T-S2»."
@@ -142,8 +146,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "search_query": cleaned.text,
             "notices": notices,
-            "hits": results.hits,
-            "total": results.total,
+            "results": results,
             "navigation": _navigation(root),
         },
     )
