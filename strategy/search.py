@@ -20,8 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -228,43 +227,57 @@ def to_tsquery(parsed: ParsedQuery) -> str:
     return " & ".join(f"({clause})" for clause in clauses + excluded)
 
 
+# Only public rows: published, in the shown tree, and under no draft. The same rule as
+# StrategyElement.objects.visible(), written out because both backends' queries are plain SQL
+# (building the PostgreSQL one with the ORM's search expressions cost more Python time than the
+# database spent on it). "draft.rght > draft.lft + 1" is implied, but lets the database drop
+# drafts without children (most drafts) before comparing them with every hit.
+VISIBLE = f"""
+    e.tree_id = %s AND e.is_published AND NOT EXISTS (
+        SELECT 1 FROM {TABLE} draft
+        WHERE NOT draft.is_published AND draft.rght > draft.lft + 1
+            AND draft.tree_id = e.tree_id AND draft.lft < e.lft AND draft.rght > e.rght
+    )
+"""
+ELEMENT_COLUMNS = (
+    "e.id, e.kind, e.code, e.title, e.body, e.path, e.parent_id, e.tree_id, e.lft, e.rght"
+)
+
+# The headlines are made in the outer query, so only for the rows of the page shown.
+POSTGRESQL_SEARCH = f"""
+    SELECT hits.*,
+        ts_headline('norwegian'::regconfig, hits.title, to_tsquery('norwegian'::regconfig, %s),
+            %s) AS title_marked,
+        ts_headline('norwegian'::regconfig, hits.body, to_tsquery('norwegian'::regconfig, %s),
+            %s) AS body_marked
+    FROM (
+        SELECT {ELEMENT_COLUMNS},
+            ts_rank('{{0.05, 0.2, 0.2, 1.0}}', e.search_vector,
+                to_tsquery('norwegian'::regconfig, %s)) AS score,
+            count(*) OVER () AS total
+        FROM {TABLE} e
+        WHERE e.search_vector @@ to_tsquery('norwegian'::regconfig, %s) AND {VISIBLE}
+        ORDER BY score DESC, e.lft
+        LIMIT %s OFFSET %s
+    ) hits
+    ORDER BY hits.score DESC, hits.lft
+"""
+TITLE_HEADLINE = f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', HighlightAll=true"
+BODY_HEADLINE = (
+    f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', MaxWords=35, MinWords=15, "
+    "MaxFragments=2, FragmentDelimiter=' … '"
+)
+
+
 def _postgresql_search(
     parsed: ParsedQuery, root: StrategyElement, offset: int
 ) -> list[StrategyElement]:
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVectorField,
-    )
-
-    vector = RawSQL(f'"{TABLE}"."search_vector"', [], output_field=SearchVectorField())
-    query = SearchQuery(to_tsquery(parsed), config="norwegian", search_type="raw")
-    marks = {"config": "norwegian", "start_sel": START_MARK, "stop_sel": STOP_MARK}
-    return list(
-        StrategyElement.objects.visible()
-        .filter(tree_id=root.tree_id)
-        .alias(document=vector)
-        .filter(document=query)
-        .annotate(
-            rank=SearchRank(vector, query, weights=[0.05, 0.2, 0.2, 1.0]),
-            total=Window(Count("pk")),
-        )
-        .order_by("-rank", "lft")
-        .only("kind", "code", "title", "body", "path", "parent", "tree_id", "lft", "rght")
-        .annotate(
-            title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
-            body_marked=SearchHeadline(
-                "body",
-                query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )[offset : offset + RESULTS_PER_PAGE]
-    )
+    tsquery = to_tsquery(parsed)
+    params = [
+        *(tsquery, TITLE_HEADLINE, tsquery, BODY_HEADLINE),
+        *(tsquery, tsquery, root.tree_id, RESULTS_PER_PAGE, offset),
+    ]
+    return list(StrategyElement.objects.raw(POSTGRESQL_SEARCH, params))
 
 
 # --- SQLite ----------------------------------------------------------------------------------
@@ -301,15 +314,10 @@ SQLITE_SEARCH = f"""
             bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
         FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
     )
-    SELECT e.id, e.kind, e.code, e.title, e.body, e.path, e.parent_id, e.tree_id, e.lft, e.rght,
+    SELECT {ELEMENT_COLUMNS},
         matches.title_marked, matches.body_marked, matches.score, count(*) OVER () AS total
     FROM matches JOIN {TABLE} e ON e.id = matches.id
-    WHERE e.tree_id = %s AND e.is_published
-        AND NOT EXISTS (
-            SELECT 1 FROM {TABLE} draft
-            WHERE draft.tree_id = e.tree_id AND draft.lft < e.lft AND draft.rght > e.rght
-                AND NOT draft.is_published
-        )
+    WHERE {VISIBLE}
     ORDER BY matches.score, e.lft
     LIMIT %s OFFSET %s
 """
