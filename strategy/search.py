@@ -288,8 +288,9 @@ def _fts_term(term: Term) -> str:
         return '"' + " ".join(term.words) + '"'
     word = term.words[0]
     forms = [f'"{form}"' for form in inflections(word)]
-    if len(word) >= MIN_PREFIX_LENGTH:
-        forms.append(f'"{word}"*')
+    # Without a stemmer, the stem's prefix stands in for it: "transporten" → "transport"*.
+    if len(stem(word)) >= MIN_PREFIX_LENGTH:
+        forms.append(f'"{stem(word)}"*')
     return "(" + " OR ".join(forms) + ")"
 
 
