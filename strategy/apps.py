@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
+def repair_search_index(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from .search_schema import ensure_sqlite_triggers
+
+    ensure_sqlite_triggers(connections[using])
+
+
 class StrategyConfig(AppConfig):
     name = "strategy"
     verbose_name = "Strategi"
@@ -13,3 +21,4 @@ class StrategyConfig(AppConfig):
         # Connected for every app's post_migrate: the auth permissions this needs are created by
         # the auth app's own handler, which runs before ours only for the later senders.
         post_migrate.connect(ensure_editor_group, dispatch_uid="strategy-editor-group")
+        post_migrate.connect(repair_search_index, sender=self)

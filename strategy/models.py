@@ -131,6 +131,32 @@ class StrategyElementQuerySet(TreeQuerySet):
         the descendants of a draft; this filter alone looks at the element itself."""
         return self.filter(is_published=True)
 
+    def visible(self) -> StrategyElementQuerySet:
+        """Published elements none of whose ancestors is a draft: what the public may find."""
+        draft_ancestor = StrategyElement.objects.filter(
+            # Implied by the conditions below, but lets the database drop drafts without
+            # children (most drafts) before comparing them with every row.
+            models.Q(rght__gt=models.F("lft") + 1),
+            is_published=False,
+            tree_id=models.OuterRef("tree_id"),
+            lft__lt=models.OuterRef("lft"),
+            rght__gt=models.OuterRef("rght"),
+        )
+        return self.published().exclude(models.Exists(draft_ancestor))
+
+    def ancestors_of(self, elements) -> StrategyElementQuerySet:
+        """The ancestors of all the given elements, in one query on the indexed stored paths:
+        an ancestor's path is a prefix of its descendant's ("innsatsomrader" of
+        "innsatsomrader/transport/strategier/ved-a-…"). A prefix that is only a kind segment
+        may name an unrelated element; callers follow ``parent_id`` from the element, so such
+        an extra row is never taken for an ancestor."""
+        paths = {""}
+        for element in elements:
+            segments = element.path.split("/")
+            paths.update("/".join(segments[:end]) for end in range(1, len(segments)))
+        trees = {element.tree_id for element in elements}
+        return self.filter(path__in=paths, tree_id__in=trees)
+
     def documents(self) -> StrategyElementQuerySet:
         return self.filter(kind=Kind.DOCUMENT, parent__isnull=True)
 

@@ -24,6 +24,7 @@ urlpatterns = [
         name="accessibility-statement",
     ),
     path("helse/", health.health, name="health"),
+    path("sok/", views.search, name="search"),
     # Last: every other path is looked up among the elements' stored paths.
     path("<element_path:element_path>/", views.element_detail, name="element"),
 ]

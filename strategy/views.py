@@ -1,11 +1,12 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from . import citation, permalinks
 from .caching import public_page
 from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
 from .presentation import CARD_KINDS, child_groups
+from .search import clean_query, find_by_code, search_with_context
 
 
 def _navigation(root: StrategyElement) -> list[StrategyElement]:
@@ -137,5 +138,45 @@ def render_element_page(
                 citation.today(),
             ),
             **(extra_context or {}),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Results page of the header's search box; a reference code goes straight to its element.
+    Three queries (document, hits, the hits' ancestors with the navigation), one more first
+    when the query could be a reference code."""
+    cleaned = clean_query(request.GET.get("q", ""))
+    notices = cleaned.messages
+    root = StrategyElement.objects.current_document()
+    if root is None:
+        return not_found(request)
+    element = find_by_code(cleaned.text)
+    if element is not None:
+        return redirect(element.get_absolute_url())
+    page = request.GET.get("side", "1")
+    page = int(page) if page.isdecimal() and len(page) < 4 else 1
+    results, root = search_with_context(cleaned.text, root, page)
+    if not cleaned.text:
+        notices.append("Skriv ett eller flere ord, eller en referansekode som «T-S2».")
+    elif not results.searched:
+        notices.append(
+            "Søket inneholdt ingen ord å lete etter: bare tegn, småord som «og» og «i», eller "
+            "ord som skal utelates. Skriv minst ett ord som skal finnes."
+        )
+    elif results.total == 0 and results.page > 1:
+        notices.append("Det er ikke flere treff. Gå tilbake til første side.")
+    elif results.total == 0:
+        notices.append(
+            "Ingen treff. Prøv et annet ord, færre ord, eller en referansekode som «T-S2»."
+        )
+    return render(
+        request,
+        "strategy/search.html",
+        {
+            "search_query": cleaned.text,
+            "notices": notices,
+            "results": results,
+            "navigation": _navigation(root),
         },
     )

@@ -1,0 +1,136 @@
+"""The database side of search: the tsvector column (PostgreSQL) or FTS5 table (SQLite) and the
+triggers that keep it in step with every insert, update and delete, from whatever writes the
+table (the admin, loaddata, bulk inserts, raw SQL)."""
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+TABLE = "strategy_strategyelement"
+FTS_TABLE = "strategy_search"
+
+# PostgreSQL. Weights: a word in the title counts more than in the body or the code. Kept up to
+# date by a trigger, and one that names no column: PostgreSQL refuses to change the type of a
+# column that a generated column or a trigger's column list (UPDATE OF …) depends on, which would
+# block a later AlterField on title or body. The function reads the columns only when it runs.
+POSTGRESQL_VECTOR = """
+    setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.title, '')), 'A')
+    || setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.body, '')), 'B')
+    || setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.code, '')), 'C')
+"""
+# Search hides everything under a draft; this small index (drafts only) finds those quickly.
+DRAFTS_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS strategy_element_drafts ON {TABLE} (tree_id, lft) "
+    "WHERE NOT is_published"
+)
+DRAFTS_INDEX_DROP = "DROP INDEX IF EXISTS strategy_element_drafts"
+
+POSTGRESQL_CREATE = [
+    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector",
+    f"""
+    CREATE FUNCTION strategy_element_search_vector() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND NEW.title IS NOT DISTINCT FROM OLD.title
+                AND NEW.body IS NOT DISTINCT FROM OLD.body
+                AND NEW.code IS NOT DISTINCT FROM OLD.code THEN
+            RETURN NEW;  -- tree moves and path updates leave the vector alone
+        END IF;
+        NEW.search_vector := {POSTGRESQL_VECTOR.format(row="NEW")};
+        RETURN NEW;
+    END
+    $$
+    """,
+    f"""
+    CREATE TRIGGER strategy_element_search_vector
+    BEFORE INSERT OR UPDATE ON {TABLE}
+    FOR EACH ROW EXECUTE FUNCTION strategy_element_search_vector()
+    """,
+    f"UPDATE {TABLE} SET search_vector = {POSTGRESQL_VECTOR.format(row=TABLE)}",
+    f"CREATE INDEX strategy_element_search_gin ON {TABLE} USING gin (search_vector)",
+    DRAFTS_INDEX,
+]
+POSTGRESQL_DROP = [
+    DRAFTS_INDEX_DROP,
+    f"DROP TRIGGER IF EXISTS strategy_element_search_vector ON {TABLE}",
+    "DROP FUNCTION IF EXISTS strategy_element_search_vector()",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
+]
+
+# SQLite: an external-content FTS5 table (the text itself stays in the element table). Diacritics
+# are kept: "år" and "ar" are different words in Norwegian.
+SQLITE_CREATE_TABLE = f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        title, body, code,
+        content='{TABLE}', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0'
+    )
+"""
+SQLITE_TRIGGERS = {
+    "strategy_search_insert": f"""
+        CREATE TRIGGER strategy_search_insert AFTER INSERT ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, title, body, code)
+            VALUES (new.id, new.title, new.body, new.code);
+        END
+    """,
+    "strategy_search_delete": f"""
+        CREATE TRIGGER strategy_search_delete AFTER DELETE ON {TABLE} BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, code)
+            VALUES ('delete', old.id, old.title, old.body, old.code);
+        END
+    """,
+    "strategy_search_update": f"""
+        CREATE TRIGGER strategy_search_update AFTER UPDATE OF title, body, code ON {TABLE}
+        BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, code)
+            VALUES ('delete', old.id, old.title, old.body, old.code);
+            INSERT INTO {FTS_TABLE}(rowid, title, body, code)
+            VALUES (new.id, new.title, new.body, new.code);
+        END
+    """,
+}
+
+
+def create(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for statement in POSTGRESQL_CREATE:
+                cursor.execute(statement)
+        elif connection.vendor == "sqlite":
+            cursor.execute(SQLITE_CREATE_TABLE)
+    ensure_sqlite_triggers(connection)
+
+
+def drop(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for statement in POSTGRESQL_DROP:
+                cursor.execute(statement)
+        elif connection.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            cursor.execute(DRAFTS_INDEX_DROP)
+
+
+def ensure_sqlite_triggers(connection: BaseDatabaseWrapper) -> bool:
+    """Re-create any missing trigger (and the drafts index), and then rebuild the FTS index
+    from the element table.
+
+    On SQLite, Django alters a table by copying it to a new one and dropping the old, which drops
+    its triggers: without this, search would silently fall out of step after such a migration.
+    Returns whether anything had to be repaired."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        existing = {row[0] for row in cursor.fetchall()}
+        if FTS_TABLE not in existing:  # before the migration that creates it
+            return False
+        cursor.execute(DRAFTS_INDEX)
+        missing = [name for name in SQLITE_TRIGGERS if name not in existing]
+        for name in missing:
+            cursor.execute(SQLITE_TRIGGERS[name])
+        if missing:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return bool(missing)
