@@ -31,8 +31,26 @@ $(UV):
 	$(UV) sync --locked
 	touch $@
 
+# The browser tests need Debian's Chromium, Java (Nu Html Checker) and npm. A fresh machine of
+# ours runs as root with apt: install what is missing; anywhere else, say what to install.
+.PHONY: browser-tools
+browser-tools:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installerer$$missing for nettlesertestene"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "FEIL: nettlesertestene trenger$$missing (apt-get install$$missing)."; exit 1; \
+		fi; \
+	fi
+
 # axe-core and the Nu Html Checker for the browser tests (package-lock.json).
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | browser-tools
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -49,7 +67,7 @@ lint: .venv/.synced
 
 # The browser tests (Chromium, axe-core, Nu Html Checker) run here; the PostgreSQL run leaves
 # them out (deselected, not skipped): they test the pages, not the database.
-test-sqlite: .venv/.synced node_modules/.installed
+test-sqlite: .venv/.synced browser-tools node_modules/.installed
 	env -u DATABASE_URL $(UV) run pytest
 
 # Under CI=true an unreachable PostgreSQL is a failure, never a silent skip.
