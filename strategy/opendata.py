@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
+from .caching import public_page
 from .models import (
     CODE_PATTERN,
     DeletedElement,
@@ -109,6 +110,7 @@ def _envelope(request: HttpRequest, root: StrategyElement) -> dict[str, Any]:
     }
 
 
+@public_page
 def strategy_json(request: HttpRequest) -> HttpResponse:
     """The whole published strategy as one JSON tree: 3 queries whatever its size."""
     root = StrategyElement.objects.current_document()
@@ -120,6 +122,7 @@ def strategy_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse(data, json_dumps_params=JSON_OPTIONS)
 
 
+@public_page
 def element_json(request: HttpRequest, code: str) -> HttpResponse:
     """One element with its hierarchy and its published subtree: 3 queries."""
     element = StrategyElement.objects.published().filter(code=code).first()
@@ -158,6 +161,7 @@ def _json_error(message: str, status: int, **extra: str) -> JsonResponse:
 CSV_COLUMNS = ["kode", "type", "tittel", "overordnet_kode", "permanent_url", "url"]
 
 
+@public_page
 def elements_csv(request: HttpRequest) -> HttpResponse:
     """Every published element, one row each in tree order, for spreadsheets: UTF-8 with a
     byte order mark and semicolons, which is what Excel with Norwegian settings opens into

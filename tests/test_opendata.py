@@ -209,3 +209,18 @@ def test_pages_link_to_their_open_data(client, strategy):
     html = client.get(element.get_absolute_url()).content.decode()
     alternate = '<link rel="alternate" type="application/json" href="/api/elementer/T-S2.json">'
     assert alternate in html
+
+
+def test_open_data_answers_conditional_requests(client, strategy):
+    """Bug prevented: harvesters re-downloading (and the server re-building) the whole JSON
+    and CSV export on every poll, the slowest answers of the portal."""
+    for url in (
+        reverse("strategy:strategy-json"),
+        reverse("strategy:element-json", kwargs={"code": "T-S2"}),
+        reverse("strategy:elements-csv"),
+    ):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert first["ETag"], url
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304, url
