@@ -9,10 +9,11 @@ the real strategy, so words occur about as often as they do there. Then a fixed 
 queries runs many times, and the script prints the median and 99th percentile per query and
 overall, for
 
-- "søk": what the results page asks the database (document, hits with rank and snippets, the
-  hits' ancestors with the navigation), and
+- "søk": what the results page asks the database (``search_page``: one statement for the
+  document, the hits with rank and snippets, the hits' ancestors and the navigation) and the
+  Python that makes the results of it,
 - "side": the whole results page through Django's test client (parsing, queries, template),
-- "db ms": the median time PostgreSQL itself spends on the hits query (EXPLAIN ANALYZE), and
+- "db ms": the median time PostgreSQL itself spends on that statement (EXPLAIN ANALYZE), and
 - "GIN": whether its plan reads the GIN index.
 
 Bounded in time: at most ITERATIONS runs per query and SECONDS_PER_QUERY seconds per query.
@@ -24,8 +25,10 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -34,7 +37,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/osloregion_bench_search")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+# Production settings, as the portal runs (no debug cursor logging every query); the test
+# client speaks plain HTTP to "testserver", without the proxy that terminates HTTPS.
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# The hashed static file names the pages link to come from collectstatic's manifest.
+os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="osloregion-search-bench-"))
 
 QUERIES = [
     "transport",
@@ -182,7 +192,9 @@ def generate_tree() -> int:
     number_tree(root, None, 0, "")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE strategy_source, strategy_strategyelement RESTART IDENTITY")
+            cursor.execute(
+                "TRUNCATE strategy_source, strategy_strategyelement RESTART IDENTITY CASCADE"
+            )
         for level in levels:
             rows = [
                 StrategyElement(
@@ -228,10 +240,10 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from strategy.models import StrategyElement
-    from strategy.search import find_matches, search_with_context
+    from strategy.search import search_page
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
     count = generate_tree()
     print(f"Tre: {count} elementer generert på {time.perf_counter() - started:.1f} s")
@@ -239,17 +251,15 @@ def main() -> None:
         sys.exit(f"For få elementer: {count}")
 
     def database_search(query: str) -> int:
-        root = StrategyElement.objects.current_document()
-        results, _root = search_with_context(query, root)
+        results, _root = search_page(query)
         return results.total
 
     def explain(query: str) -> tuple[str, float]:
         """Whether PostgreSQL's plan for the hits query reads the GIN index (it rightly prefers
         a sequential scan when a word is in a large share of the rows), and the median time
         the server itself spends on that query (EXPLAIN ANALYZE, without Python or network)."""
-        root = StrategyElement.objects.current_document()
         with CaptureQueriesContext(connection) as captured:
-            find_matches(query, root)
+            search_page(query)
         sql = captured.captured_queries[-1]["sql"]
         server_times = []
         with connection.cursor() as cursor:

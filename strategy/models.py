@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -125,6 +126,23 @@ def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
     return ALLOWED_CHILDREN.get(parent_kind, ())
 
 
+def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElement]:
+    """Link elements given in tree order (parents before children) to their parent and
+    children in memory; see ``StrategyElementQuerySet.linked()``."""
+    parent_field = StrategyElement._meta.get_field("parent")
+    nodes: dict[int, StrategyElement] = {}
+    for element in elements:
+        element._cached_children = []
+        if element.parent_id is not None:
+            parent = nodes.get(element.parent_id)
+            if parent is None:
+                continue
+            parent_field.set_cached_value(element, parent)
+            parent._cached_children.append(element)
+        nodes[element.pk] = element
+    return nodes
+
+
 class StrategyElementQuerySet(TreeQuerySet):
     def published(self) -> StrategyElementQuerySet:
         """Elements marked published. Use :meth:`public_subtree` style helpers to also hide
@@ -143,19 +161,6 @@ class StrategyElementQuerySet(TreeQuerySet):
             rght__gt=models.OuterRef("rght"),
         )
         return self.published().exclude(models.Exists(draft_ancestor))
-
-    def ancestors_of(self, elements) -> StrategyElementQuerySet:
-        """The ancestors of all the given elements, in one query on the indexed stored paths:
-        an ancestor's path is a prefix of its descendant's ("innsatsomrader" of
-        "innsatsomrader/transport/strategier/ved-a-…"). A prefix that is only a kind segment
-        may name an unrelated element; callers follow ``parent_id`` from the element, so such
-        an extra row is never taken for an ancestor."""
-        paths = {""}
-        for element in elements:
-            segments = element.path.split("/")
-            paths.update("/".join(segments[:end]) for end in range(1, len(segments)))
-        trees = {element.tree_id for element in elements}
-        return self.filter(path__in=paths, tree_id__in=trees)
 
     def documents(self) -> StrategyElementQuerySet:
         return self.filter(kind=Kind.DOCUMENT, parent__isnull=True)
@@ -186,18 +191,7 @@ class StrategyElementQuerySet(TreeQuerySet):
         templates walk the tree without further queries (what mptt's ``get_cached_trees`` does,
         but in linear time). A row whose parent is not among the results - it sits under a
         draft - is left out with its whole subtree. Returns the elements by primary key."""
-        parent_field = StrategyElement._meta.get_field("parent")
-        nodes: dict[int, StrategyElement] = {}
-        for element in self.order_by("tree_id", "lft"):
-            element._cached_children = []
-            if element.parent_id is not None:
-                parent = nodes.get(element.parent_id)
-                if parent is None:
-                    continue
-                parent_field.set_cached_value(element, parent)
-                parent._cached_children.append(element)
-            nodes[element.pk] = element
-        return nodes
+        return link_elements(self.order_by("tree_id", "lft"))
 
     def delete(self):
         """A bulk delete would leave gaps in the nested set: delete element by element,

@@ -5,8 +5,8 @@ and ``or``/``eller`` alternatives (the syntax of PostgreSQL's ``websearch_to_tsq
 letters and digits ever reach the database, inside a query string this module builds itself, so
 quotes, operators, SQL or emoji cannot make it fail. Each backend then renders that parse:
 
-- PostgreSQL: a ``to_tsquery('norwegian', …)`` over the ``search_vector`` column (see
-  search_schema.py), ranked with ``ts_rank`` and highlighted with ``ts_headline``.
+- PostgreSQL: a tsquery of the words' stems (``tsquery_sql``) over the ``search_vector``
+  column (see search_schema.py), ranked with ``ts_rank`` and highlighted with ``ts_headline``.
 - SQLite: an FTS5 ``MATCH`` ranked with ``bm25`` and highlighted with ``highlight``/``snippet``.
 
 Highlighting: the database wraps matches in two Unicode noncharacters; the text is HTML-escaped
@@ -16,15 +16,14 @@ title or body stays text.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
-from django.db.models import Q
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Kind, StrategyElement
+from .models import Kind, StrategyElement, link_elements
 from .search_schema import FTS_TABLE, TABLE
 
 MAX_QUERY_LENGTH = 200
@@ -200,67 +199,148 @@ def highlighted(text: str) -> SafeString:
                 parts.append("</mark>")
                 inside = False
         else:
-            parts.append(escape(piece))
+            # The standard library's escape: Django's is lazy-aware and costs several times more
+            # for the many small pieces of a results page.
+            parts.append(html.escape(piece))
     if inside:
         parts.append("</mark>")
     return mark_safe("".join(parts))
 
 
-# --- PostgreSQL ------------------------------------------------------------------------------
+# --- The statement behind the results page ------------------------------------------------
 
-
-def _tsquery_term(term: Term) -> str:
-    if term.is_phrase:
-        return "(" + " <-> ".join(f"'{word}'" for word in term.words) + ")"
-    word = term.words[0]
-    # Snowball stems longer words well by itself; every extra form costs on each row.
-    forms = [f"'{form}'" for form in (inflections(word) if len(word) < 7 else [word])]
-    if len(word) >= MIN_PREFIX_LENGTH:
-        forms.append(f"'{word}':*")
-    return "(" + " | ".join(forms) + ")"
-
-
-def to_tsquery(parsed: ParsedQuery) -> str:
-    """The ``to_tsquery`` text; every word is letters and digits only, in single quotes."""
-    clauses = [" | ".join(_tsquery_term(term) for term in clause) for clause in parsed.clauses]
-    excluded = [f"!{_tsquery_term(Term(term.words))}" for term in parsed.excluded]
-    return " & ".join(f"({clause})" for clause in clauses + excluded)
-
-
-# Only public rows: published, in the shown tree, and under no draft. The same rule as
-# StrategyElement.objects.visible(), written out because both backends' queries are plain SQL
-# (building the PostgreSQL one with the ORM's search expressions cost more Python time than the
-# database spent on it). "draft.rght > draft.lft + 1" is implied, but lets the database drop
-# drafts without children (most drafts) before comparing them with every hit.
-VISIBLE = f"""
-    e.tree_id = %s AND e.is_published AND NOT EXISTS (
-        SELECT 1 FROM {TABLE} draft
-        WHERE NOT draft.is_published AND draft.rght > draft.lft + 1
-            AND draft.tree_id = e.tree_id AND draft.lft < e.lft AND draft.rght > e.rght
+# Only public rows: published, in the current document's tree, and under no draft. The same
+# rule as StrategyElement.objects.visible(), written out because both backends' queries are
+# plain SQL (building them with the ORM cost more Python time than the database spent on them).
+# The drafts that have children - the only ones that can hide other rows, and few - are read
+# once into a CTE: probing an index for every hit instead, as PostgreSQL chose with its default
+# random_page_cost, cost 8 µs a hit, 20 ms for a common word.
+DRAFT_PARENTS = f"""
+    draft_parents AS MATERIALIZED (
+        SELECT tree_id, lft, rght FROM {TABLE} WHERE NOT is_published AND rght > lft + 1
+    )
+"""
+VISIBLE = """
+    e.tree_id = (SELECT tree_id FROM document) AND e.is_published AND NOT EXISTS (
+        SELECT 1 FROM draft_parents draft
+        WHERE draft.tree_id = e.tree_id AND draft.lft < e.lft AND draft.rght > e.rght
     )
 """
 ELEMENT_COLUMNS = (
     "e.id, e.kind, e.code, e.title, e.body, e.path, e.parent_id, e.tree_id, e.lft, e.rght"
 )
+HIT_COLUMNS = ELEMENT_COLUMNS.replace("e.", "") + ", score, total, title_marked, body_marked"
 
-# The headlines are made in the outer query, so only for the rows of the page shown.
-POSTGRESQL_SEARCH = f"""
-    SELECT hits.*,
-        ts_headline('norwegian'::regconfig, hits.title, to_tsquery('norwegian'::regconfig, %s),
-            %s) AS title_marked,
-        ts_headline('norwegian'::regconfig, hits.body, to_tsquery('norwegian'::regconfig, %s),
-            %s) AS body_marked
-    FROM (
-        SELECT {ELEMENT_COLUMNS},
-            ts_rank('{{0.05, 0.2, 0.2, 1.0}}', e.search_vector,
-                to_tsquery('norwegian'::regconfig, %s)) AS score,
-            count(*) OVER () AS total
-        FROM {TABLE} e
-        WHERE e.search_vector @@ to_tsquery('norwegian'::regconfig, %s) AND {VISIBLE}
-        ORDER BY score DESC, e.lft
-        LIMIT %s OFFSET %s
-    ) hits
-    ORDER BY hits.score DESC, hits.lft
+# The whole results page in one statement: the current document (the one
+# StrategyElement.objects.current_document() returns), the page of hits (the backend's
+# ``hits`` CTE, with the columns HIT_COLUMNS), and their context - the document, its sections
+# for the header navigation, and every ancestor of a hit, found by walking parent_id up from the
+# hits. As three ORM queries, building them and the round trips cost more than the search.
+RESULTS_PAGE = f"""
+    WITH RECURSIVE {DRAFT_PARENTS},
+    document AS MATERIALIZED (
+        SELECT id, tree_id FROM {TABLE}
+        WHERE kind = '{Kind.DOCUMENT}' AND parent_id IS NULL AND is_published
+        ORDER BY tree_id LIMIT 1
+    ),
+    {{hits}},
+    ancestors(id) AS (
+        SELECT parent_id FROM hits WHERE parent_id IS NOT NULL
+        UNION
+        SELECT e.parent_id FROM ancestors JOIN {TABLE} e ON e.id = ancestors.id
+        WHERE e.parent_id IS NOT NULL
+    ),
+    context(id) AS (
+        SELECT id FROM document
+        UNION
+        SELECT section.id FROM document JOIN {TABLE} section ON section.parent_id = document.id
+        WHERE section.kind = '{Kind.SECTION}'
+        UNION
+        SELECT id FROM ancestors
+    )
+    SELECT 1 AS is_hit, {HIT_COLUMNS} FROM hits
+    UNION ALL
+    SELECT 0, {ELEMENT_COLUMNS}, NULL, NULL, NULL, NULL
+    FROM {{context_rows}}
+    WHERE e.is_published {{context_filter}}
+    ORDER BY is_hit DESC, score {{best_first}}, lft
+"""
+NO_HITS = f"""
+    hits AS (
+        SELECT {ELEMENT_COLUMNS}, NULL AS score, NULL AS total, NULL AS title_marked,
+            NULL AS body_marked
+        FROM {TABLE} e WHERE 1 = 0
+    )
+"""
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+# One search term as a tsquery, made by PostgreSQL from the term's forms: stemmed with the
+# norwegian configuration (its stemmer and stop words) and deduplicated. The forms of a short
+# word mostly share a stem ("klima", "klimaet", "klimaer" → 'klim'); written out as one
+# to_tsquery text, each duplicate was matched and ranked again on every row, which made a
+# two-word search several times slower. The word's own stem is also a prefix ('klim':*), and a
+# stem that prefix already covers is left out.
+TERM_TSQUERY = """(
+    SELECT to_tsquery('simple'::regconfig, coalesce(string_agg(DISTINCT
+        quote_literal(form.lexeme) || CASE WHEN form.lexeme = word.lexeme THEN %s ELSE '' END,
+        ' | '), ''))
+    FROM unnest(to_tsvector('norwegian'::regconfig, %s)) form
+    LEFT JOIN unnest(to_tsvector('norwegian'::regconfig, %s)) word ON true
+    WHERE NOT (%s AND form.lexeme <> word.lexeme AND starts_with(form.lexeme, word.lexeme))
+        IS TRUE
+)"""
+PHRASE_TSQUERY = "phraseto_tsquery('norwegian'::regconfig, %s)"
+
+
+def _term_tsquery(term: Term) -> tuple[str, list[str | bool]]:
+    if term.is_phrase:
+        return PHRASE_TSQUERY, [" ".join(term.words)]
+    word = term.words[0]
+    # Snowball stems longer words well by itself.
+    forms = inflections(word) if len(word) < 7 else [word]
+    prefix = len(word) >= MIN_PREFIX_LENGTH
+    return TERM_TSQUERY, [":*" if prefix else "", " ".join(forms), word, prefix]
+
+
+def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str | bool]]:
+    """The SQL expression of the whole query as a tsquery, and its parameters: every word is
+    letters and digits only, and reaches the database as a parameter, never as SQL."""
+    params: list[str | bool] = []
+
+    def term_sql(term: Term) -> str:
+        sql, term_params = _term_tsquery(term)
+        params.extend(term_params)
+        return sql
+
+    clauses = [
+        "(" + " || ".join(term_sql(term) for term in clause) + ")" for clause in parsed.clauses
+    ]
+    excluded = [f"(!! {term_sql(term)})" for term in parsed.excluded]
+    return " && ".join(clauses + excluded), params
+
+
+# The query is made once, in a subquery of its own (OFFSET 0 keeps PostgreSQL from copying its
+# expression into every row). The middle query ranks and counts narrow rows; the outer one reads
+# the rows of the page shown whole and makes their headlines, so only those pay for them.
+POSTGRESQL_HITS = f"""
+    hits AS MATERIALIZED (
+        SELECT {ELEMENT_COLUMNS}, top.score, top.total,
+            ts_headline('norwegian'::regconfig, e.title, top.query, %s) AS title_marked,
+            ts_headline('norwegian'::regconfig, e.body, top.query, %s) AS body_marked
+        FROM (
+            SELECT e.id, e.lft, search.query,
+                ts_rank('{{{{0.05, 0.2, 0.2, 1.0}}}}', e.search_vector, search.query) AS score,
+                count(*) OVER () AS total
+            FROM (SELECT {{query}} AS query OFFSET 0) search, {TABLE} e
+            WHERE e.search_vector @@ search.query AND {VISIBLE}
+            ORDER BY score DESC, e.lft
+            LIMIT %s OFFSET %s
+        ) top
+        JOIN {TABLE} e ON e.id = top.id
+    )
 """
 TITLE_HEADLINE = f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', HighlightAll=true"
 BODY_HEADLINE = (
@@ -269,15 +349,10 @@ BODY_HEADLINE = (
 )
 
 
-def _postgresql_search(
-    parsed: ParsedQuery, root: StrategyElement, offset: int
-) -> list[StrategyElement]:
-    tsquery = to_tsquery(parsed)
-    params = [
-        *(tsquery, TITLE_HEADLINE, tsquery, BODY_HEADLINE),
-        *(tsquery, tsquery, root.tree_id, RESULTS_PER_PAGE, offset),
-    ]
-    return list(StrategyElement.objects.raw(POSTGRESQL_SEARCH, params))
+def _postgresql_hits(parsed: ParsedQuery, offset: int) -> tuple[str, list]:
+    query, query_params = tsquery_sql(parsed)
+    hits = POSTGRESQL_HITS.format(query=query)
+    return hits, [TITLE_HEADLINE, BODY_HEADLINE, *query_params, RESULTS_PER_PAGE, offset]
 
 
 # --- SQLite ----------------------------------------------------------------------------------
@@ -307,70 +382,86 @@ def to_fts_match(parsed: ParsedQuery) -> str:
 
 # FTS5's functions only work in a query that reads the FTS table alone: hence the CTE, kept
 # MATERIALIZED so that SQLite does not fold it into the join.
-SQLITE_SEARCH = f"""
-    WITH matches AS MATERIALIZED (
+SQLITE_HITS = f"""
+    matches AS MATERIALIZED (
         SELECT rowid AS id,
             highlight({FTS_TABLE}, 0, %s, %s) AS title_marked,
             snippet({FTS_TABLE}, 1, %s, %s, ' … ', 30) AS body_marked,
             bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
         FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+    ),
+    hits AS MATERIALIZED (
+        SELECT {ELEMENT_COLUMNS}, matches.score, count(*) OVER () AS total,
+            matches.title_marked, matches.body_marked
+        FROM matches JOIN {TABLE} e ON e.id = matches.id
+        WHERE {VISIBLE}
+        ORDER BY matches.score, e.lft
+        LIMIT %s OFFSET %s
     )
-    SELECT {ELEMENT_COLUMNS},
-        matches.title_marked, matches.body_marked, matches.score, count(*) OVER () AS total
-    FROM matches JOIN {TABLE} e ON e.id = matches.id
-    WHERE {VISIBLE}
-    ORDER BY matches.score, e.lft
-    LIMIT %s OFFSET %s
 """
 
 
-def _sqlite_search(
-    parsed: ParsedQuery, root: StrategyElement, offset: int
-) -> list[StrategyElement]:
+def _sqlite_hits(parsed: ParsedQuery, offset: int) -> tuple[str, list]:
     marks = [START_MARK, STOP_MARK]
-    params = [*marks, *marks, to_fts_match(parsed), root.tree_id, RESULTS_PER_PAGE, offset]
-    try:
-        return list(StrategyElement.objects.raw(SQLITE_SEARCH, params))
-    except DatabaseError:
-        # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
-        return []
+    return SQLITE_HITS, [*marks, *marks, to_fts_match(parsed), RESULTS_PER_PAGE, offset]
 
 
-def find_matches(text: str, root: StrategyElement, page: int = 1) -> Results:
-    """The best public matches in ``root``'s tree, with their titles and snippets marked.
-    One query; the hits' ancestors are for the caller to load (see ``attach_ancestors``)."""
+# --- The results page ------------------------------------------------------------------------
+
+
+def _results_page(hits: str, params: list) -> list[StrategyElement]:
+    if connection.vendor == "postgresql":
+        # PostgreSQL guesses a recursive CTE large and would read the whole table to join it;
+        # as an array, the few ids are looked up in the primary key.
+        context_rows = f"{TABLE} e"
+        context_filter = "AND e.id = ANY(ARRAY(SELECT id FROM context))"
+        best_first = "DESC"  # ts_rank: higher is better
+    else:
+        context_rows = f"context JOIN {TABLE} e ON e.id = context.id"
+        context_filter = ""
+        best_first = "ASC"  # bm25: lower is better
+    sql = RESULTS_PAGE.format(
+        hits=hits,
+        context_rows=context_rows,
+        context_filter=context_filter,
+        best_first=best_first,
+    )
+    return list(StrategyElement.objects.raw(sql, params))
+
+
+def search_page(text: str, page: int = 1) -> tuple[Results, StrategyElement | None]:
+    """Everything the results page shows, in one query: the best public matches in the current
+    document, with their titles and snippets marked and each with its ancestors, and the
+    document, linked in memory to its sections for the navigation (None: no document)."""
     parsed = parse_query(text)
-    if not parsed:
-        return Results([], 0, searched=False)
     page = min(max(page, 1), MAX_PAGE)
     offset = (page - 1) * RESULTS_PER_PAGE
-    if connection.vendor == "postgresql":
-        elements = _postgresql_search(parsed, root, offset)
+    if not parsed:
+        rows = _results_page(NO_HITS, [])
+    elif connection.vendor == "postgresql":
+        rows = _results_page(*_postgresql_hits(parsed, offset))
     else:
-        elements = _sqlite_search(parsed, root, offset)
+        try:
+            rows = _results_page(*_sqlite_hits(parsed, offset))
+        except DatabaseError:
+            # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
+            rows = _results_page(NO_HITS, [])
+    found = [row for row in rows if row.is_hit]
+    nodes = link_elements(
+        sorted((row for row in rows if not row.is_hit), key=lambda row: (row.tree_id, row.lft))
+    )
+    root = next((node for node in nodes.values() if node.parent_id is None), None)
     hits = [
-        Hit(
-            element,
-            highlighted(element.title_marked or ""),
-            highlighted(element.body_marked or ""),
-        )
-        for element in elements
+        Hit(row, highlighted(row.title_marked or ""), highlighted(row.body_marked or ""))
+        for row in found
     ]
-    return Results(hits, elements[0].total if elements else 0, page=page)
-
-
-def search_with_context(
-    text: str, root: StrategyElement, page: int = 1
-) -> tuple[Results, StrategyElement]:
-    """Everything the results page shows, in two queries: the hits, then their ancestors
-    together with the top of the tree for the header navigation. Returns the results (each hit
-    with its ancestors) and the root, linked to its children in memory."""
-    results = find_matches(text, root, page)
-    published = StrategyElement.objects.published()
-    top = published.filter(Q(pk=root.pk) | Q(parent_id=root.pk, kind=Kind.SECTION))
-    nodes = (top | published.ancestors_of([hit.element for hit in results.hits])).linked()
-    results.hits = attach_ancestors(results.hits, nodes)
-    return results, nodes[root.pk]
+    results = Results(
+        attach_ancestors(hits, nodes),
+        found[0].total if found else 0,
+        searched=bool(parsed),
+        page=page,
+    )
+    return results, root
 
 
 def attach_ancestors(hits: list[Hit], nodes: dict[int, StrategyElement]) -> list[Hit]:

@@ -6,7 +6,7 @@ from . import citation, permalinks
 from .caching import public_page
 from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
 from .presentation import CARD_KINDS, child_groups
-from .search import clean_query, find_by_code, search_with_context
+from .search import clean_query, find_by_code, search_page
 
 
 def _navigation(root: StrategyElement) -> list[StrategyElement]:
@@ -144,19 +144,18 @@ def render_element_page(
 
 def search(request: HttpRequest) -> HttpResponse:
     """Results page of the header's search box; a reference code goes straight to its element.
-    Three queries (document, hits, the hits' ancestors with the navigation), one more first
+    One query (the document, the hits and their context: see ``search_page``), one more first
     when the query could be a reference code."""
     cleaned = clean_query(request.GET.get("q", ""))
     notices = cleaned.messages
-    root = StrategyElement.objects.current_document()
-    if root is None:
-        return not_found(request)
     element = find_by_code(cleaned.text)
     if element is not None:
         return redirect(element.get_absolute_url())
     page = request.GET.get("side", "1")
     page = int(page) if page.isdecimal() and len(page) < 4 else 1
-    results, root = search_with_context(cleaned.text, root, page)
+    results, root = search_page(cleaned.text, page)
+    if root is None:
+        return not_found(request)
     if not cleaned.text:
         notices.append("Skriv ett eller flere ord, eller en referansekode som «T-S2».")
     elif not results.searched:
