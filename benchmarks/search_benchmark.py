@@ -21,11 +21,13 @@ Bounded in time: at most ITERATIONS runs per query and SECONDS_PER_QUERY seconds
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,7 +46,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # The hashed static file names the pages link to come from collectstatic's manifest.
-os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="osloregion-search-bench-"))
+if "DJANGO_STATIC_ROOT" not in os.environ:
+    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-search-bench-")
+    atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
 
 QUERIES = [
     "transport",
@@ -255,9 +259,9 @@ def main() -> None:
         return results.total
 
     def explain(query: str) -> tuple[str, float]:
-        """Whether PostgreSQL's plan for the hits query reads the GIN index (it rightly prefers
-        a sequential scan when a word is in a large share of the rows), and the median time
-        the server itself spends on that query (EXPLAIN ANALYZE, without Python or network)."""
+        """Whether PostgreSQL's plan for the results page's statement reads the GIN index, and
+        the median time the server itself spends on it (EXPLAIN ANALYZE, without Python or
+        network)."""
         with CaptureQueriesContext(connection) as captured:
             search_page(query)
         sql = captured.captured_queries[-1]["sql"]

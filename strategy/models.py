@@ -182,9 +182,13 @@ class StrategyElementQuerySet(TreeQuerySet):
         siblings = models.Q(parent_id=element.parent_id) if element.parent_id else models.Q()
         return self.filter(tree_id=element.tree_id).filter(top | ancestors_and_subtree | siblings)
 
+    def current_documents(self) -> StrategyElementQuerySet:
+        """The published documents, the one the portal shows first (see current_document)."""
+        return self.documents().published().order_by("tree_id")
+
     def current_document(self) -> StrategyElement | None:
         """The strategy the portal shows: the first published document."""
-        return self.documents().published().order_by("tree_id").first()
+        return self.current_documents().first()
 
     def linked(self) -> dict[int, StrategyElement]:
         """Run the query once and link every row to its parent and children in memory, so that

@@ -16,6 +16,7 @@ title or body stays text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -226,23 +227,19 @@ VISIBLE = """
         WHERE draft.tree_id = e.tree_id AND draft.lft < e.lft AND draft.rght > e.rght
     )
 """
-ELEMENT_COLUMNS = (
-    "e.id, e.kind, e.code, e.title, e.body, e.path, e.parent_id, e.tree_id, e.lft, e.rght"
-)
-HIT_COLUMNS = ELEMENT_COLUMNS.replace("e.", "") + ", score, total, title_marked, body_marked"
+COLUMNS = ("id", "kind", "code", "title", "body", "path", "parent_id", "tree_id", "lft", "rght")
+ELEMENT_COLUMNS = ", ".join(f"e.{column}" for column in COLUMNS)
+HIT_COLUMNS = ", ".join([*COLUMNS, "score", "total", "title_marked", "body_marked"])
 
-# The whole results page in one statement: the current document (the one
-# StrategyElement.objects.current_document() returns), the page of hits (the backend's
-# ``hits`` CTE, with the columns HIT_COLUMNS), and their context - the document, its sections
-# for the header navigation, and every ancestor of a hit, found by walking parent_id up from the
-# hits. As three ORM queries, building them and the round trips cost more than the search.
+# The whole results page in one statement: the current document (the SQL of
+# StrategyElement.objects.current_documents(), see _current_document_sql), the page of hits (the
+# backend's ``hits`` CTE, with the columns HIT_COLUMNS), and their context - the document, its
+# sections for the header navigation, and every ancestor of a hit, found by walking parent_id up
+# from the hits. As three ORM queries, building them and the round trips cost more than the
+# search.
 RESULTS_PAGE = f"""
     WITH RECURSIVE {DRAFT_PARENTS},
-    document AS MATERIALIZED (
-        SELECT id, tree_id FROM {TABLE}
-        WHERE kind = '{Kind.DOCUMENT}' AND parent_id IS NULL AND is_published
-        ORDER BY tree_id LIMIT 1
-    ),
+    document AS MATERIALIZED ({{document}}),
     {{hits}},
     ancestors(id) AS (
         SELECT parent_id FROM hits WHERE parent_id IS NOT NULL
@@ -409,7 +406,16 @@ def _sqlite_hits(parsed: ParsedQuery, offset: int) -> tuple[str, list]:
 # --- The results page ------------------------------------------------------------------------
 
 
+@functools.cache
+def _current_document_sql(vendor: str) -> tuple[str, tuple]:
+    """The current document's id and tree as SQL, compiled once per database backend from the
+    queryset that defines it, so the rule lives in one place and costs no ORM work per search."""
+    documents = StrategyElement.objects.current_documents().values("id", "tree_id")[:1]
+    return documents.query.sql_with_params()
+
+
 def _results_page(hits: str, params: list) -> list[StrategyElement]:
+    document, document_params = _current_document_sql(connection.vendor)
     if connection.vendor == "postgresql":
         # PostgreSQL guesses a recursive CTE large and would read the whole table to join it;
         # as an array, the few ids are looked up in the primary key.
@@ -421,12 +427,13 @@ def _results_page(hits: str, params: list) -> list[StrategyElement]:
         context_filter = ""
         best_first = "ASC"  # bm25: lower is better
     sql = RESULTS_PAGE.format(
+        document=document,
         hits=hits,
         context_rows=context_rows,
         context_filter=context_filter,
         best_first=best_first,
     )
-    return list(StrategyElement.objects.raw(sql, params))
+    return list(StrategyElement.objects.raw(sql, [*document_params, *params]))
 
 
 def search_page(text: str, page: int = 1) -> tuple[Results, StrategyElement | None]:
