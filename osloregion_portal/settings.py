@@ -70,8 +70,10 @@ def canonical_origin() -> str:
             )
         origin = f"https://{first}"
     parts = urlsplit(origin)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or origin != (
-        f"{parts.scheme}://{parts.netloc}"
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or origin != (f"{parts.scheme}://{parts.netloc}")
     ):
         raise ImproperlyConfigured(
             f"DJANGO_CANONICAL_ORIGIN={origin!r} er ikke en adresse som "
@@ -145,6 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that is unreachable (not refusing) would otherwise hold a worker for minutes
+    # per request; with this, its pages from memory still go out (strategy/caching.py).
+    # ?connect_timeout=… in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -94,7 +94,10 @@ class PageVersion:
         return stamp(request, response, self.etag, self.last_modified)
 
 
-_last_read: tuple[float, tuple[str, datetime] | None] | None = None
+# What this worker last learned about the version, and when: a row, None (no version yet)
+# or DATABASE_DOWN.
+_last_read: tuple[float, object] | None = None
+DATABASE_DOWN = object()
 
 
 def _read_version() -> tuple[str, datetime] | None:
@@ -122,7 +125,10 @@ def content_version(request: HttpRequest) -> tuple[str, datetime] | None:
     With ``CONTENT_VERSION_MAX_AGE`` > 0 (production) a worker reuses the version it read for
     that many seconds, so a page from memory costs no database round trip at all; an edit
     then reaches readers within that time. 0 (development, tests) reads it every request.
-    Raises one of ``DATABASE_UNAVAILABLE`` when the database does not answer."""
+
+    Raises one of ``DATABASE_UNAVAILABLE`` when the database does not answer; a worker that
+    just found it down does not try again within that time either, so that during an outage
+    its pages from memory go out at once instead of each waiting for a connection attempt."""
     global _last_read
     if not hasattr(request, "_content_version"):
         max_age = settings.CONTENT_VERSION_MAX_AGE
@@ -130,8 +136,14 @@ def content_version(request: HttpRequest) -> tuple[str, datetime] | None:
         if max_age > 0 and _last_read is not None and now - _last_read[0] < max_age:
             row = _last_read[1]
         else:
-            row = _read_version()
+            try:
+                row = _read_version()
+            except DATABASE_UNAVAILABLE:
+                _last_read = (now, DATABASE_DOWN)
+                raise
             _last_read = (now, row)
+        if row is DATABASE_DOWN:
+            raise OperationalError(f"Databasen svarte ikke for under {max_age:g} s siden")
         request._content_version = row
     return request._content_version
 

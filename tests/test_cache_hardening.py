@@ -242,11 +242,14 @@ def test_only_the_query_parameters_a_page_reads_make_a_cache_entry(rf):
 
 
 @contextmanager
-def database_refusing():
-    """Every new query fails as it does when PostgreSQL or the SQLite file is gone."""
+def database_refusing(attempts: list | None = None):
+    """Every new query fails as it does when PostgreSQL or the SQLite file is gone; each
+    attempt is counted in ``attempts``."""
     wrapper = connections["default"]
 
     def refuse():
+        if attempts is not None:
+            attempts.append(1)
         raise OperationalError("connection refused (simulert i testen)")
 
     wrapper.ensure_connection = refuse
@@ -355,3 +358,30 @@ def test_with_postgresql_unreachable_cached_pages_are_served_and_the_rest_get_50
         connection.close()
         connection.settings_dict["PORT"] = port
     assert client.get(cold[0]).status_code == 200
+
+
+def test_a_worker_that_found_the_database_down_does_not_wait_for_it_again_at_once(
+    client, strategy, settings, monkeypatch
+):
+    """Bug prevented: during an outage every request, even for a page in memory, waiting
+    for its own connection attempt (up to connect_timeout), so that the workers stall."""
+    settings.CONTENT_VERSION_MAX_AGE = 60
+    monkeypatch.setattr("strategy.caching._last_read", None)
+    url = StrategyElement.objects.get(code="T-S2").get_absolute_url()
+    page = client.get(url)
+    monkeypatch.setattr("strategy.caching._last_read", None)  # the version is due again
+    attempts = []
+    client.raise_request_exception = False
+    with database_refusing(attempts):
+        for _ in range(3):
+            assert client.get(url).content == page.content
+        assert_503(client.get(reverse("strategy:whole-strategy")), "hele strategien")
+    assert len(attempts) == 1
+
+
+@pytest.mark.postgresql
+def test_postgresql_connections_give_up_after_a_few_seconds():
+    """Bug prevented: a database host that stops answering (no refusal) holding every
+    worker for the operating system's TCP timeout, minutes, instead of serving from memory."""
+    params = connections["default"].get_connection_params()
+    assert 0 < int(params["connect_timeout"]) <= 10
