@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, wraps
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -158,12 +159,8 @@ class PublicPage:
     shows_today: bool = False
 
     def read_query(self, request: HttpRequest) -> QueryDict:
-        kept = QueryDict(mutable=True)
-        for name in self.query:
-            if name in request.GET:
-                kept.setlist(name, request.GET.getlist(name))
-        kept._mutable = False
-        return kept
+        pairs = [(name, value) for name in self.query for value in request.GET.getlist(name)]
+        return QueryDict(urlencode(pairs))
 
     def cache_key(self, request: HttpRequest) -> str:
         # Hashed: paths can be long and contain anything.
@@ -208,6 +205,8 @@ def public_page(
 
 
 class CachedPage(NamedTuple):
+    """A rendered page and the validators it went out with."""
+
     etag: str
     last_modified: int
     content: bytes
