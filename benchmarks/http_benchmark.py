@@ -2,6 +2,7 @@
 
     uv run python benchmarks/http_benchmark.py                      # the table for the README
     uv run python benchmarks/http_benchmark.py --soak 60            # 60 s at 32 connections
+    uv run python benchmarks/http_benchmark.py --random-query       # every request ?r=<random>
     uv run python benchmarks/http_benchmark.py --database-url postgres://.../osloregion_bench
 
 What it does, all on 127.0.0.1 and bounded in time:
@@ -230,10 +231,20 @@ def benchmark(portal: Portal, paths: dict[str, str], args) -> None:
     for path in [*paths.values(), *ceilings.values()]:  # warm up every worker's caches
         wrk(portal.base + path, 8, 1)
 
+    # Every request with its own ?r=<random>: an attacker's (or a tracking link's) query
+    # string, which must neither bypass nor evict the page cache.
+    noise = None
+    if args.random_query:
+        noise = portal.static_root.parent / "random-query.lua"
+        noise.write_text(
+            "request = function()\n"
+            '  return wrk.format(nil, wrk.path .. "?r=" .. math.random(1, 1000000000))\n'
+            "end\n"
+        )
     rows = []
     for name, path in paths.items():
         for connections in args.connections:
-            page = wrk(portal.base + path, connections, args.duration)
+            page = wrk(portal.base + path, connections, args.duration, noise)
             static = wrk(portal.base + ceilings[name], connections, args.duration)
             rows.append((name, sizes[name], connections, page, static))
             log(f"{name} c={connections}: {page['rps']:.0f} req/s, tak {static['rps']:.0f}")
@@ -242,7 +253,8 @@ def benchmark(portal: Portal, paths: dict[str, str], args) -> None:
     print(
         f"Målt {datetime.now(UTC):%Y-%m-%d %H:%M} UTC på {machine()}; gunicorn med "
         f"{workers} sync-arbeidere, PostgreSQL, wrk, {args.duration} s per måling, "
-        f"sidebuffer {'av' if args.no_page_cache else 'på'}.\n"
+        f"sidebuffer {'av' if args.no_page_cache else 'på'}"
+        f"{', tilfeldig ?r= på hver forespørsel' if args.random_query else ''}.\n"
     )
     print(
         "| side | størrelse | forbindelser | req/s | p50 ms | p99 ms "
@@ -333,6 +345,11 @@ def main() -> int:
         "--no-page-cache",
         action="store_true",
         help="render every page (DJANGO_PAGE_CACHE=0): the cost of a page after an edit",
+    )
+    parser.add_argument(
+        "--random-query",
+        action="store_true",
+        help="every page request with its own random query string (?r=…)",
     )
     parser.add_argument(
         "--soak",

@@ -10,11 +10,13 @@ DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/osloregion
 Production hardening (see the section at the end and the README's «Drift» section):
 DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
-DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE
+DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
+DJANGO_CANONICAL_ORIGIN
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +49,40 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
+
+
+def canonical_origin() -> str:
+    """The one origin every absolute URL of the portal is built from (canonical, og:url, the
+    citation's permanent link, open data, sitemap), never the request's Host header: a page
+    is then the same whatever host a request names, so the page cache cannot be poisoned
+    with another host's links. Production: DJANGO_CANONICAL_ORIGIN, or https:// and the first
+    of DJANGO_ALLOWED_HOSTS; development: the address `make serve` uses."""
+    origin = os.environ.get("DJANGO_CANONICAL_ORIGIN", "").strip()
+    if not origin:
+        if DEBUG:
+            return "http://127.0.0.1:8000"
+        first = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+        if not first or first.startswith(".") or "*" in first:
+            raise ImproperlyConfigured(
+                "DJANGO_CANONICAL_ORIGIN mangler. Sett portalens offentlige adresse, f.eks. "
+                "https://strategi.osloregionen.no, eller et vanlig vertsnavn først i "
+                "DJANGO_ALLOWED_HOSTS."
+            )
+        origin = f"https://{first}"
+    parts = urlsplit(origin)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or origin != (f"{parts.scheme}://{parts.netloc}")
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_CANONICAL_ORIGIN={origin!r} er ikke en adresse som "
+            "https://strategi.osloregionen.no (skjema og vertsnavn, uten sti eller / til slutt)."
+        )
+    return origin
+
+
+CANONICAL_ORIGIN = canonical_origin()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,6 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that is unreachable (not refusing) would otherwise hold a worker for minutes
+    # per request; with this, its pages from memory still go out (strategy/caching.py).
+    # ?connect_timeout=… in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

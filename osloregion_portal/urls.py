@@ -7,3 +7,4 @@ urlpatterns = [
 ]
 
 handler404 = "strategy.views.not_found"
+handler500 = "strategy.health.server_error"

@@ -1,34 +1,50 @@
 """Conditional GET and a per-process cache of rendered public pages.
 
-Every public page depends only on the published content and on the code that renders it. The
-content has one version (``ContentVersion``, read in one query); the code has a fingerprint of
-its templates, static files and Python modules, computed once per process (the same in every
-gunicorn worker, new with every deploy). Together they give the ETag, so that:
+Every public page depends only on the published content, on the code that renders it and,
+for a page that shows today's date (the citation's «Hentet …»), on the day in Europe/Oslo.
+The content has one version (``ContentVersion``, read in one query); the code has a
+fingerprint of its templates, static files and Python modules, computed once per process (the
+same in every gunicorn worker, new with every deploy). Together they give the ETag, so that:
 
 - a browser or proxy revalidating a page it has gets a 304 for the price of that one query;
 - a worker that has rendered the page for this version already sends it from memory, without
-  running the view or the middleware behind ``PublicPageCacheMiddleware`` again.
+  running the view or the middleware behind ``PublicPageCacheMiddleware`` again;
+- with the database down, a worker still sends the pages it has (stale).
+
+Nothing in a public page depends on the request's host (absolute URLs come from
+``CANONICAL_ORIGIN``, ``strategy/origin.py``) or on query parameters the page does not
+declare, so the cache keeps one entry per page and path.
 """
 
 import hashlib
+import logging
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache, wraps
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.db import OperationalError, connection
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import empty
 from django.utils.http import http_date, quote_etag
 
+from .citation import today
+from .health import DATABASE_UNAVAILABLE
 from .models import ContentVersion
 
+logger = logging.getLogger(__name__)
+
 CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".txt"}
+SAFE_METHODS = ("GET", "HEAD")
 
 
 @cache
@@ -47,29 +63,45 @@ def code_fingerprint() -> tuple[str, datetime]:
     return digest.hexdigest()[:12], datetime.fromtimestamp(int(newest), tz=UTC)
 
 
-class PageVersion:
-    """The validators of every public page for one content version."""
+def stamp(request: HttpRequest, response: HttpResponse, etag: str, last_modified: int):
+    """Validators and revalidation on a 200; a 304 when the client's copy is current.
+    Editors may change a page at any moment: caches must ask every time."""
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
 
-    def __init__(self, token: str, changed_at: datetime):
+
+class PageVersion:
+    """The validators of a public page for one content version and, for a page that shows
+    today's date, for that day: the ETag changes at midnight and Last-Modified is never
+    before it, so neither a 304 nor the page cache keeps yesterday's date."""
+
+    def __init__(self, token: str, changed_at: datetime, day: date | None = None):
         code_hash, code_changed_at = code_fingerprint()
-        self.etag = quote_etag(f"{token[:16]}-{code_hash}")
-        self.last_modified = int(max(changed_at, code_changed_at).timestamp())
+        tag = f"{token[:16]}-{code_hash}"
+        modified = max(changed_at, code_changed_at)
+        if day is not None:
+            tag = f"{tag}-{day:%Y%m%d}"
+            modified = max(
+                modified, timezone.make_aware(datetime.combine(day, datetime.min.time()))
+            )
+        self.etag = quote_etag(tag)
+        self.last_modified = int(modified.timestamp())
 
     def stamp(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """Validators and revalidation on a 200; a 304 when the client's copy is current.
-        Editors may change a page at any moment: caches must ask every time."""
-        response["ETag"] = self.etag
-        response["Last-Modified"] = http_date(self.last_modified)
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        return get_conditional_response(
-            request, etag=self.etag, last_modified=self.last_modified, response=response
-        )
+        return stamp(request, response, self.etag, self.last_modified)
 
 
-_last_read: tuple[float, tuple | None] | None = None
+# What this worker last learned about the version, and when: a row, None (no version yet)
+# or DATABASE_DOWN.
+_last_read: tuple[float, object] | None = None
+DATABASE_DOWN = object()
 
 
-def _read_version() -> tuple | None:
+def _read_version() -> tuple[str, datetime] | None:
     # Raw SQL: this runs on every page view, and the ORM's query compilation would cost more
     # than the query itself.
     with connection.cursor() as cursor:
@@ -77,59 +109,125 @@ def _read_version() -> tuple | None:
             f"SELECT token, changed_at FROM {ContentVersion._meta.db_table} WHERE id = %s",
             [ContentVersion.SINGLETON_PK],
         )
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token, changed_at = row
+    if isinstance(changed_at, str):  # SQLite returns text
+        changed_at = parse_datetime(changed_at)
+    if changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return token, changed_at
 
 
-def page_version(request: HttpRequest) -> PageVersion | None:
+def content_version(request: HttpRequest) -> tuple[str, datetime] | None:
     """At most one query per request, shared by the middleware and the view decorator.
 
     With ``CONTENT_VERSION_MAX_AGE`` > 0 (production) a worker reuses the version it read for
     that many seconds, so a page from memory costs no database round trip at all; an edit
-    then reaches readers within that time. 0 (development, tests) reads it every request."""
+    then reaches readers within that time. 0 (development, tests) reads it every request.
+
+    Raises one of ``DATABASE_UNAVAILABLE`` when the database does not answer; a worker that
+    just found it down does not try again within that time either, so that during an outage
+    its pages from memory go out at once instead of each waiting for a connection attempt."""
     global _last_read
-    if not hasattr(request, "_page_version"):
+    if not hasattr(request, "_content_version"):
         max_age = settings.CONTENT_VERSION_MAX_AGE
         now = time.monotonic()
         if max_age > 0 and _last_read is not None and now - _last_read[0] < max_age:
             row = _last_read[1]
         else:
-            row = _read_version()
+            try:
+                row = _read_version()
+            except DATABASE_UNAVAILABLE:
+                _last_read = (now, DATABASE_DOWN)
+                raise
             _last_read = (now, row)
-        version = None
-        if row is not None:
-            token, changed_at = row
-            if isinstance(changed_at, str):  # SQLite returns text
-                changed_at = parse_datetime(changed_at)
-            if changed_at.tzinfo is None:
-                changed_at = changed_at.replace(tzinfo=UTC)
-            version = PageVersion(token, changed_at)
-        request._page_version = version
-    return request._page_version
+        if row is DATABASE_DOWN:
+            raise OperationalError(f"Databasen svarte ikke for under {max_age:g} s siden")
+        request._content_version = row
+    return request._content_version
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+@dataclass(frozen=True)
+class PublicPage:
+    """What a public page depends on besides the content: the query parameters it reads
+    (``query``; every other one is invisible to it and to the cache key) and whether it shows
+    today's date (``shows_today``)."""
+
+    query: tuple[str, ...] = ()
+    shows_today: bool = False
+
+    def read_query(self, request: HttpRequest) -> QueryDict:
+        pairs = [(name, value) for name in self.query for value in request.GET.getlist(name)]
+        return QueryDict(urlencode(pairs))
+
+    def cache_key(self, request: HttpRequest) -> str:
+        # Hashed: paths can be long and contain anything.
+        address = f"{request.path}?{self.read_query(request).urlencode()}"
+        return hashlib.sha256(address.encode()).hexdigest()
+
+    def version(self, request: HttpRequest) -> PageVersion | None:
+        row = content_version(request)
+        if row is None:
+            return None
+        return PageVersion(*row, day=today() if self.shows_today else None)
+
+
+def public_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    query: Iterable[str] = (),
+    shows_today: bool = False,
+):
     """Marks a view as a public page: ETag/Last-Modified from the content version, 304 on a
-    match, and (through ``PublicPageCacheMiddleware``) kept per process while it is current."""
+    match, and (through ``PublicPageCacheMiddleware``) kept per process while it is current.
+    The view sees only the query parameters named in ``query``: random ones (``?r=…``) can
+    neither change the page nor make a new cache entry."""
+    page = PublicPage(query=tuple(query), shows_today=shows_today)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        version = page_version(request) if request.method in ("GET", "HEAD") else None
-        response = view(request, *args, **kwargs)
-        if version is None or response.status_code != 200:
-            patch_cache_control(response, no_cache=True)
-            return response
-        response.public_page = True
-        return version.stamp(request, response)
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            request.GET = page.read_query(request)
+            version = page.version(request) if request.method in SAFE_METHODS else None
+            response = view(request, *args, **kwargs)
+            if version is None or response.status_code != 200:
+                patch_cache_control(response, no_cache=True)
+                return response
+            response.page_version = version
+            return version.stamp(request, response)
 
-    wrapper.public_page = True
-    return wrapper
+        wrapper.public_page = page
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+class CachedPage(NamedTuple):
+    """A rendered page and the validators it went out with."""
+
+    etag: str
+    last_modified: int
+    content: bytes
+    headers: list[tuple[str, str]]
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response[name] = value
+        return stamp(request, response, self.etag, self.last_modified)
 
 
 class PublicPageCacheMiddleware:
     """Answers a public page from memory when this worker has rendered it for the current
-    content version. Placed right after whitenoise: a hit skips sessions, CSRF, auth and the
-    view; the headers the inner middleware set (CSP, X-Frame-Options, ...) are kept with the
-    page, the outer ones (SecurityMiddleware: HSTS, SSL redirect) still run every time.
+    version. Placed right after whitenoise: a hit skips sessions, CSRF, auth and the view;
+    the headers the inner middleware set (CSP, X-Frame-Options, ...) are kept with the page,
+    the outer ones (SecurityMiddleware: HSTS, SSL redirect) still run every time.
+
+    One entry per page (path and the query parameters it reads), replaced when the version
+    changes; with the database down that entry is sent as it is (stale), and anything else
+    goes on to the view, whose database error becomes the 503 page (``strategy.health``).
 
     Only pages that are the same for every visitor are kept: no cookie set, no session read
     (``Vary: Cookie``), no CSP nonce used."""
@@ -139,39 +237,50 @@ class PublicPageCacheMiddleware:
         self.pages = caches["pages"]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or not self._is_public_page(request):
+        page = self._public_page(request) if request.method in SAFE_METHODS else None
+        if page is None:
             return self.get_response(request)
-        version = page_version(request)
+        # Django checks the Host header in CommonMiddleware, which a page from memory skips:
+        # a disallowed host gets its 400 here (DisallowedHost), never a page.
+        request.get_host()
+        key = page.cache_key(request)
+        cached = self.pages.get(key)
+        try:
+            version = page.version(request)
+        except DATABASE_UNAVAILABLE:
+            if cached is None:
+                return self.get_response(request)
+            logger.warning("Databasen svarer ikke: %s sendes fra minnet", request.path)
+            return cached.response(request)
         if version is None:
             return self.get_response(request)
-        # Hashed: paths and query strings can be long and contain anything.
-        key = hashlib.sha256(f"{version.etag}:{request.get_full_path()}".encode()).hexdigest()
-        cached = self.pages.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            return version.stamp(request, response)
+        if cached is not None and cached.etag == version.etag:
+            return cached.response(request)
         response = self.get_response(request)
         if self._cacheable(request, response):
-            self.pages.set(key, (response.content, list(response.items())))
+            stamped = response.page_version
+            self.pages.set(
+                key,
+                CachedPage(
+                    stamped.etag, stamped.last_modified, response.content, list(response.items())
+                ),
+            )
         return response
 
     @staticmethod
-    def _is_public_page(request: HttpRequest) -> bool:
+    def _public_page(request: HttpRequest) -> PublicPage | None:
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return False
-        return getattr(match.func, "public_page", False)
+            return None
+        return getattr(match.func, "public_page", None)
 
     @staticmethod
     def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
         nonce = getattr(request, "_csp_nonce", None)
         vary = response.get("Vary", "").lower()
         return (
-            getattr(response, "public_page", False)
+            getattr(response, "page_version", None) is not None
             and response.status_code == 200
             and not response.streaming
             and not response.cookies

@@ -1,13 +1,26 @@
-"""Health check for the load balancer: is this process up and does the database answer?"""
+"""The portal without its database: the load balancer's health check, and the Norwegian 503
+page every request gets that cannot be answered (a page already in the worker's memory is
+still sent, ``strategy/caching.py``)."""
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
+
+# What a database that is down, unreachable or restarting raises (connection refused, lost
+# connection, unknown host, a SQLite file that cannot be opened). Other database errors are
+# bugs, and stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# A restart of PostgreSQL or a failover takes well under a minute.
+RETRY_AFTER_SECONDS = 30
 
 
 @require_safe
@@ -21,3 +34,21 @@ def health(request: HttpRequest) -> JsonResponse:
         logger.exception("Helsesjekk: databasen svarer ikke")
         return JsonResponse({"status": "feil", "database": "svarer ikke"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """503 «Portalen er midlertidig utilgjengelig» with Retry-After. Renders without the
+    database: no menu, no user."""
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: Django calls it for every exception no view or middleware handled,
+    wherever it was raised (a view, the 404 handler, a middleware). An unreachable database
+    is not a bug in the portal: it gets the 503 page; anything else the 500 page."""
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return unavailable(request)
+    return defaults.server_error(request)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -9,9 +12,21 @@ from django.utils.functional import cached_property
 
 from .models import StrategyElement
 from .opendata import Urls
+from .origin import absolute_url
 
 
-class ElementSitemap(Sitemap):
+class OriginSitemap(Sitemap):
+    """Locations on the configured origin: Django's sitemaps would take the request's host
+    and scheme."""
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.CANONICAL_ORIGIN).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.CANONICAL_ORIGIN).netloc
+
+
+class ElementSitemap(OriginSitemap):
     """Every published element whose ancestors are published too: exactly the element pages
     that answer 200 (the document's own page is the front page). One query."""
 
@@ -23,13 +38,13 @@ class ElementSitemap(Sitemap):
 
     @cached_property
     def urls(self) -> Urls:
-        return Urls(None)
+        return Urls(absolute=False)
 
     def lastmod(self, item: StrategyElement):
         return item.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(OriginSitemap):
     """Pages that are not elements."""
 
     def items(self) -> list[str]:
@@ -43,6 +58,6 @@ SITEMAPS = {"elementer": ElementSitemap, "sider": PageSitemap}
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap = request.build_absolute_uri(reverse("strategy:sitemap"))
+    sitemap = absolute_url(reverse("strategy:sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

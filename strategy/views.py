@@ -5,6 +5,7 @@ from django.urls import reverse
 from . import citation, permalinks
 from .caching import public_page
 from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
+from .origin import absolute_url
 from .presentation import CARD_KINDS, child_groups
 from .search import clean_query, find_by_code, search_page
 
@@ -75,7 +76,7 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(shows_today=True)  # the citation's «Hentet <dato>»
 def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
     if len(element_path) > MAX_PATH_LENGTH:
         return not_found(request)
@@ -132,9 +133,7 @@ def render_element_page(
             "citation": citation.citation_text(
                 element,
                 ancestors,
-                request.build_absolute_uri(
-                    reverse("strategy:permalink", kwargs={"code": element.code})
-                ),
+                absolute_url(reverse("strategy:permalink", kwargs={"code": element.code})),
                 citation.today(),
             ),
             **(extra_context or {}),

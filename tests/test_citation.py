@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ from strategy import citation
 from strategy.models import Kind, StrategyElement
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ORIGIN = settings.CANONICAL_ORIGIN
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def test_citation_of_a_strategy_is_exact(client, strategy, fixed_day):
         "Innsatsområdene › Transport og mobilitet › Strategi T-S2\n"
         "Ved å videreutvikle miljø- og klimavennlige transportløsninger for gods- og "
         "logistikktransport\n"
-        "Permanent lenke: http://testserver/r/T-S2/\n"
+        f"Permanent lenke: {ORIGIN}/r/T-S2/\n"
         "Hentet 26. november 2026"
     )
 
@@ -51,7 +53,7 @@ def test_citation_of_an_element_with_text_is_exact(client, strategy, fixed_day):
         "Visjon\n"
         "Vår visjon er at «Osloregionen skal være en bærekraftig og internasjonal "
         "konkurransedyktig region».\n"
-        "Permanent lenke: http://testserver/r/V/\n"
+        f"Permanent lenke: {ORIGIN}/r/V/\n"
         "Hentet 26. november 2026"
     )
 
@@ -96,9 +98,9 @@ def test_every_public_page_has_canonical_description_and_open_graph(client, stra
     for url, element in public_pages().items():
         html = client.get(url).content.decode()
         head = html[: html.index("</head>")]
-        canonical = f'<link rel="canonical" href="http://testserver{url}">'
+        canonical = f'<link rel="canonical" href="{ORIGIN}{url}">'
         assert head.count(canonical) == 1, url
-        assert f'<meta property="og:url" content="http://testserver{url}">' in head, url
+        assert f'<meta property="og:url" content="{ORIGIN}{url}">' in head, url
         description = re.search(r'<meta name="description" content="([^"]+)">', head)
         og_title = re.search(r'<meta property="og:title" content="([^"]+)">', head)
         assert description and og_title, url
@@ -128,7 +130,7 @@ def sitemap_urls(client) -> list[str]:
 def test_sitemap_lists_every_public_page_once(client, strategy):
     """Bug prevented: pages search engines never find, or duplicate entries."""
     urls = sitemap_urls(client)
-    expected = [f"http://testserver{url}" for url in public_pages()]
+    expected = [f"{ORIGIN}{url}" for url in public_pages()]
     assert sorted(urls) == sorted(expected)
     for url in urls:
         assert client.get(url).status_code == 200, url
@@ -141,7 +143,7 @@ def test_sitemap_lists_no_draft_nor_anything_under_one(client, strategy):
     hidden = StrategyElement.objects.get(code="T").get_descendants(include_self=True)
     urls = sitemap_urls(client)
     for element in [*hidden, StrategyElement.objects.get(code="S3")]:
-        assert f"http://testserver{element.get_absolute_url()}" not in urls, element.code
+        assert f"{ORIGIN}{element.get_absolute_url()}" not in urls, element.code
     assert len(urls) == len(public_pages()) - hidden.count() - 1
     for url in urls:
         assert client.get(url).status_code == 200, url
@@ -153,7 +155,7 @@ def test_robots_txt_points_to_the_sitemap(client, strategy):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert f"Sitemap: {ORIGIN}/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines
 
 

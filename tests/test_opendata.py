@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -14,6 +15,7 @@ from strategy.opendata import import_tree
 from tests.test_tree import assert_tree_consistent
 
 STRATEGY_JSON = reverse("strategy:strategy-json")
+ORIGIN = settings.CANONICAL_ORIGIN
 
 
 def whole_json(client) -> dict:
@@ -64,8 +66,8 @@ def test_whole_strategy_json_has_every_element_with_its_fields(client, strategy)
     node = by_code["T-S2"]
     assert node["tittel"] == item.title
     assert node["type"] == "strategy" and node["typenavn"] == "Strategi"
-    assert node["permanent_url"] == "http://testserver/r/T-S2/"
-    assert node["url"] == f"http://testserver{item.get_absolute_url()}"
+    assert node["permanent_url"] == f"{ORIGIN}/r/T-S2/"
+    assert node["url"] == f"{ORIGIN}{item.get_absolute_url()}"
     assert client.get(node["json_url"]).status_code == 200
     transport = by_code["T"]
     assert [child["kode"] for child in transport["barn"]] == list(
@@ -191,8 +193,8 @@ def test_csv_export_opens_in_excel_with_norwegian_letters(client, strategy):
         "Strategi",
         item.title,
         "KM",
-        "http://testserver/r/KM-S1/",
-        f"http://testserver{item.get_absolute_url()}",
+        f"{ORIGIN}/r/KM-S1/",
+        f"{ORIGIN}{item.get_absolute_url()}",
     ]
     assert by_code["KM"][2] == "Klima, miljø og natur"
     assert by_code["OR"][3] == ""

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement
@@ -159,7 +160,8 @@ def test_drafts_are_hidden_with_everything_under_them(client, strategy):
 def test_static_files_are_served_by_the_app(client, strategy):
     """Bug prevented: pages pointing to stylesheets nobody serves (or to a CDN)."""
     html = client.get(FRONT_PAGE).content.decode()
-    # The canonical and Open Graph URLs are absolute, on the portal's own host.
-    assert "http://" not in html.replace("http://www.w3.org", "").replace("http://testserver/", "")
+    # The canonical and Open Graph URLs are absolute, on the portal's configured origin.
+    origin = settings.CANONICAL_ORIGIN + "/"
+    assert "http://" not in html.replace("http://www.w3.org", "").replace(origin, "")
     stylesheet = html.split('rel="stylesheet" href="')[1].split('"')[0]
     assert stylesheet.startswith("/static/")

@@ -3,17 +3,18 @@ from django.utils.text import Truncator
 
 from strategy.citation import plain_lines
 from strategy.models import StrategyElement
+from strategy.origin import absolute_url as origin_url
 
 register = template.Library()
 
 DESCRIPTION_LENGTH = 200
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path: str) -> str:
-    """Canonical and Open Graph URLs must be absolute; built from the request's own host."""
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    """Canonical and Open Graph URLs must be absolute: on the configured origin, whatever
+    host the request named."""
+    return origin_url(path)
 
 
 @register.filter
