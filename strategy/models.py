@@ -734,29 +734,26 @@ class DeletedElement(models.Model):
 @receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
 def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
     """Runs for every element a delete removes, also the descendants that the cascade takes
-    with it and rows deleted through a queryset or the admin's bulk action. The element's own
-    path and flag are read from the database: the instance may be a copy older than a move."""
-    rows = {
-        row["pk"]: row
-        for row in StrategyElement.objects.filter(
-            pk__in=[pk for pk in (instance.pk, instance.parent_id) if pk is not None]
-        ).values("pk", "code", "title", "path", "is_public")
-    }
-    own = rows.get(instance.pk, {"path": instance.path, "is_public": instance.is_public})
-    parent = rows.get(instance.parent_id)
-    instance.was_public = own["is_public"]
-    ElementPath.objects.record(own["path"], instance.code)
+    with it and rows deleted through a queryset or the admin's bulk action. What is recorded is
+    read from the database (one query): the instance may be a copy older than a move."""
+    stored = (
+        StrategyElement.objects.filter(pk=instance.pk)
+        .values("path", "is_public", "parent__code", "parent__title", "parent__is_public")
+        .first()
+    ) or {"path": instance.path, "is_public": instance.is_public, "parent__is_public": False}
+    instance.was_public = stored["is_public"]
+    ElementPath.objects.record(stored["path"], instance.code)
     # Only what the public could see goes on the 410 page; a public element's parent is public.
-    shown_parent = parent if parent is not None and parent["is_public"] else None
+    parent_shown = bool(stored["parent__is_public"])
     DeletedElement.objects.update_or_create(
         code=instance.code,
         defaults={
             "kind": instance.kind,
             "title": instance.display_title,
-            "path": own["path"],
-            "was_public": own["is_public"],
-            "parent_code": shown_parent["code"] if shown_parent else "",
-            "parent_title": shown_parent["title"] if shown_parent else "",
+            "path": stored["path"],
+            "was_public": stored["is_public"],
+            "parent_code": stored["parent__code"] if parent_shown else "",
+            "parent_title": stored["parent__title"] if parent_shown else "",
         },
     )
 
