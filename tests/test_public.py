@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
 from strategy.integrity import tree_problems
 from strategy.models import DeletedElement, ElementPath, Kind, StrategyElement, publish
@@ -406,14 +407,12 @@ def test_a_public_element_deleted_from_a_stale_copy_records_where_it_really_was(
 def test_the_migration_fills_the_flags_and_the_tombstones():
     """Bug prevented: existing content starting with no public flags (an empty portal) or
     every flag true (drafts shown), and tombstones of deleted drafts left answering 410."""
-    executor = MigrationExecutor(connection)
     before = [("strategy", "0006_search")]
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    call_command("migrate", "strategy", "0006_search", verbosity=0)
+    apps = MigrationExecutor(connection).loader.project_state(before).apps
     Element = apps.get_model("strategy", "StrategyElement")
     Tombstone = apps.get_model("strategy", "DeletedElement")
     History = apps.get_model("strategy", "HistoricalStrategyElement")
-    from django.utils import timezone
 
     def add(pk, parent, code, kind, lft, rght, level, published):
         return Element.objects.create(
@@ -422,31 +421,32 @@ def test_the_migration_fills_the_flags_and_the_tombstones():
             lft=lft, rght=rght, tree_id=1, level=level,
         )  # fmt: skip
 
-    add(1, None, "OR", "document", 1, 10, 0, True)
-    add(2, 1, "IO", "section", 2, 7, 1, True)
-    add(3, 2, "DRAFT", "focus_area", 3, 6, 2, False)
-    add(4, 3, "UNDER", "strategy", 4, 5, 3, True)
-    add(5, 1, "S1", "strategy", 8, 9, 1, True)
-    deleted = {  # code: (parent code, published when deleted)
-        "S2": ("OR", True),  # public when deleted
-        "GONE": ("OR", False),  # a deleted draft
-        "DRAFT-S1": ("DRAFT", True),  # published, under a live draft
-        "OLD": ("IO", True),  # a deleted area ...
-        "OLD-S1": ("OLD", True),  # ... and its child, both public
-    }
-    for number, (code, (parent, published)) in enumerate(deleted.items(), start=100):
-        Tombstone.objects.create(
-            code=code, kind="strategy", title=code, path=f"x/{code.lower()}",
-            parent_code=parent, parent_title=parent,
-        )  # fmt: skip
-        History.objects.create(
-            id=number, code=code, kind="strategy", title=code, slug=code.lower(),
-            path=f"x/{code.lower()}", is_published=published, history_type="-",
-            history_date=timezone.now(), created_at=timezone.now(), updated_at=timezone.now(),
-        )  # fmt: skip
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    try:
+        add(1, None, "OR", "document", 1, 10, 0, True)
+        add(2, 1, "IO", "section", 2, 7, 1, True)
+        add(3, 2, "DRAFT", "focus_area", 3, 6, 2, False)
+        add(4, 3, "UNDER", "strategy", 4, 5, 3, True)
+        add(5, 1, "S1", "strategy", 8, 9, 1, True)
+        deleted = {  # code: (parent code, published when deleted)
+            "S2": ("OR", True),  # public when deleted
+            "GONE": ("OR", False),  # a deleted draft
+            "DRAFT-S1": ("DRAFT", True),  # published, under a live draft
+            "OLD": ("IO", True),  # a deleted area ...
+            "OLD-S1": ("OLD", True),  # ... and its child, both public
+        }
+        for number, (code, (parent, published)) in enumerate(deleted.items(), start=100):
+            Tombstone.objects.create(
+                code=code, kind="strategy", title=code, path=f"x/{code.lower()}",
+                parent_code=parent, parent_title=parent,
+            )  # fmt: skip
+            History.objects.create(
+                id=number, code=code, kind="strategy", title=code, slug=code.lower(),
+                path=f"x/{code.lower()}", is_published=published, history_type="-",
+                history_date=timezone.now(), created_at=timezone.now(), updated_at=timezone.now(),
+            )  # fmt: skip
+    finally:
+        # As a deployment runs it; its post_migrate also restores SQLite's search triggers.
+        call_command("migrate", verbosity=0)
 
     flags = dict(StrategyElement.objects.values_list("code", "is_public"))
     assert flags == {"OR": True, "IO": True, "DRAFT": False, "UNDER": False, "S1": True}
