@@ -245,8 +245,16 @@ def loaded_from_a_fixture_whose_flags_say_hidden(tmp_path):
     call_command("loaddata", str(exported), verbosity=0)
 
 
+def loaded_by_load_strategy_into_an_empty_database(tmp_path):
+    StrategyElement.objects.all().delete()
+    DeletedElement.objects.all().delete()
+    call_command("load_strategy", verbosity=0)
+    prepare()  # the fixture has the owner's title; the marker goes on again
+
+
 PUBLIC = [
     as_loaded,
+    loaded_by_load_strategy_into_an_empty_database,
     parent_published_again,
     moved_out_of_a_draft,
     parent_published_again_by_a_queryset_update,
