@@ -129,6 +129,14 @@ def next_code(stem: str, issued: list[str]) -> str:
     return f"{stem}{max(numbers) + 1}"
 
 
+def title_or_opening(title: str, body: str) -> str:
+    """The title, or for an untitled text the opening words of its body."""
+    if title:
+        return title
+    words = body.split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+
+
 def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
     if parent_kind is None:
         return (Kind.DOCUMENT,)
@@ -358,11 +366,7 @@ class StrategyElement(MPTTModel):
 
     @property
     def display_title(self) -> str:
-        """The title, or for an untitled text the opening words of its body."""
-        if self.title:
-            return self.title
-        words = self.body.split()
-        return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+        return title_or_opening(self.title, self.body)
 
     def cached_ancestors(self) -> list[StrategyElement]:
         """Ancestors from the root down, read from a tree built by ``linked()``."""
@@ -736,11 +740,12 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
     """Runs for every element a delete removes, also the descendants that the cascade takes
     with it and rows deleted through a queryset or the admin's bulk action. What is recorded is
     read from the database (one query): the instance may be a copy older than a move."""
+    fields = ("title", "body", "path", "is_public")
     stored = (
         StrategyElement.objects.filter(pk=instance.pk)
-        .values("path", "is_public", "parent__code", "parent__title", "parent__is_public")
+        .values(*fields, "parent__code", "parent__title", "parent__is_public")
         .first()
-    ) or {"path": instance.path, "is_public": instance.is_public, "parent__is_public": False}
+    ) or {**{name: getattr(instance, name) for name in fields}, "parent__is_public": False}
     instance.was_public = stored["is_public"]
     ElementPath.objects.record(stored["path"], instance.code)
     # Only what the public could see goes on the 410 page; a public element's parent is public.
@@ -749,7 +754,7 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
         code=instance.code,
         defaults={
             "kind": instance.kind,
-            "title": instance.display_title,
+            "title": title_or_opening(stored["title"], stored["body"]),
             "path": stored["path"],
             "was_public": stored["is_public"],
             "parent_code": stored["parent__code"] if parent_shown else "",
