@@ -148,9 +148,9 @@ def rss_kib(pid: int) -> int:
 def page_paths(portal: Portal) -> dict[str, str]:
     code = (
         "from strategy.models import Kind, StrategyElement as E; "
-        "print(E.objects.published().filter(kind=Kind.FOCUS_AREA).order_by('lft')"
+        "print(E.objects.public().filter(kind=Kind.FOCUS_AREA).order_by('lft')"
         ".first().get_absolute_url()); "
-        "print(E.objects.published().filter(kind=Kind.STRATEGY, level=3).order_by('lft')"
+        "print(E.objects.public().filter(kind=Kind.STRATEGY, level=3).order_by('lft')"
         ".first().get_absolute_url())"
     )
     focus_area, element = portal.manage("shell", "-c", code).split()[-2:]

@@ -220,6 +220,8 @@ def generate_tree() -> int:
             created = StrategyElement.objects.bulk_create(rows, batch_size=1000)
             for (node, _parent), element in zip(level, created, strict=True):
                 node.pk = element.pk
+        # bulk_create bypasses save(): derive the public flag as a fixture load does.
+        StrategyElement.objects.refresh_public()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE strategy_strategyelement")
     return StrategyElement.objects.count()

@@ -19,7 +19,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     navigation = []
     if root is not None:
-        top = StrategyElement.objects.published().filter(tree_id=root.tree_id, level__lte=1)
+        top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
         navigation = _navigation(top.linked()[root.pk])
     return render(
         request,

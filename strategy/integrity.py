@@ -1,12 +1,14 @@
 """Checks that a strategy tree, as stored, is whole: every parent exists, every kind may stand
-under its parent, the nested-set numbers agree with the parent links and every stored path
-follows the slugs. Used to refuse a broken fixture before it is committed."""
+under its parent, the nested-set numbers agree with the parent links, every stored path
+follows the slugs and every stored public flag follows the rule (strategy/public.py). Used to
+refuse a broken fixture before it is committed, and by the concurrency test."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from .models import Kind, StrategyElement, allowed_child_kinds
+from .public import derive_public_flags
 
 
 def _label(element: StrategyElement) -> str:
@@ -48,7 +50,24 @@ def tree_problems(elements: list[StrategyElement]) -> list[tuple[int, str]]:
                     f"{_label(element)}: stien «{element.path}» skulle vært «{expected}»",
                 )
             )
-    return problems
+    return problems + _public_flag_problems(elements)
+
+
+def _public_flag_problems(elements: list[StrategyElement]) -> list[tuple[int, str]]:
+    in_tree_order = sorted(elements, key=lambda element: (element.tree_id, element.lft))
+    expected = derive_public_flags(
+        (element.pk, element.parent_id, element.is_published) for element in in_tree_order
+    )
+    yes_no = {True: "offentlig", False: "ikke offentlig"}
+    return [
+        (
+            element.pk,
+            f"{_label(element)}: lagret som {yes_no[element.is_public]}, men skulle vært "
+            f"{yes_no[expected[element.pk]]} (publisert og alle overordnede publisert)",
+        )
+        for element in in_tree_order
+        if element.is_public != expected[element.pk]
+    ]
 
 
 def _nested_set_problems(elements, by_pk) -> list[tuple[int, str]]:

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
+from .public import derive_public_flags, is_public_under
 from .slugs import norwegian_slugify
 from .tree import tree_lock
 
@@ -74,6 +75,14 @@ RESERVED_SLUGS = frozenset(
 
 MAX_PATH_LENGTH = 1000
 
+# django-mptt's nested-set numbers: any other writer's insert, move or delete may shift them, so
+# a copy of an element read earlier must read them again under the tree lock before it uses them.
+TREE_FIELDS = ("lft", "rght", "tree_id", "level")
+
+# Sent when a queryset update or a fixture load changed the public flag of elements (``pks``);
+# single saves, moves and deletes report through Django's own post_save and post_delete.
+public_flags_changed = Signal()
+
 # Reference codes: upper-case letters and digits in hyphen-separated parts ("T-S2", "TT3").
 CODE_PATTERN = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 
@@ -120,6 +129,14 @@ def next_code(stem: str, issued: list[str]) -> str:
     return f"{stem}{max(numbers) + 1}"
 
 
+def title_or_opening(title: str, body: str) -> str:
+    """The title, or for an untitled text the opening words of its body."""
+    if title:
+        return title
+    words = body.split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+
+
 def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
     if parent_kind is None:
         return (Kind.DOCUMENT,)
@@ -128,7 +145,8 @@ def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
 
 def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElement]:
     """Link elements given in tree order (parents before children) to their parent and
-    children in memory; see ``StrategyElementQuerySet.linked()``."""
+    children in memory; see ``StrategyElementQuerySet.linked()``. This decides nothing about
+    visibility: which rows are given is the caller's query (``public()`` for the public)."""
     parent_field = StrategyElement._meta.get_field("parent")
     nodes: dict[int, StrategyElement] = {}
     for element in elements:
@@ -143,24 +161,57 @@ def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElem
     return nodes
 
 
-class StrategyElementQuerySet(TreeQuerySet):
-    def published(self) -> StrategyElementQuerySet:
-        """Elements marked published. Use :meth:`public_subtree` style helpers to also hide
-        the descendants of a draft; this filter alone looks at the element itself."""
-        return self.filter(is_published=True)
+def _store_public_flags(
+    rows: Iterable[tuple[int, int | None, bool, bool]], known: dict[int, bool]
+) -> list[int]:
+    """Derive the public flag of ``(pk, parent_id, is_published, stored is_public)`` rows in
+    tree order and write the ones that differ (at most two UPDATEs). Returns their pks."""
+    rows = list(rows)
+    derived = derive_public_flags(
+        [(pk, parent, published) for pk, parent, published, _ in rows], known
+    )
+    changed = [pk for pk, _parent, _published, stored in rows if derived[pk] != stored]
+    for flag in (True, False):
+        pks = [pk for pk in changed if derived[pk] is flag]
+        if pks:
+            StrategyElement.objects.filter(pk__in=pks).update(is_public=flag)
+    return changed
 
-    def visible(self) -> StrategyElementQuerySet:
-        """Published elements none of whose ancestors is a draft: what the public may find."""
-        draft_ancestor = StrategyElement.objects.filter(
-            # Implied by the conditions below, but lets the database drop drafts without
-            # children (most drafts) before comparing them with every row.
-            models.Q(rght__gt=models.F("lft") + 1),
-            is_published=False,
-            tree_id=models.OuterRef("tree_id"),
-            lft__lt=models.OuterRef("lft"),
-            rght__gt=models.OuterRef("rght"),
-        )
-        return self.published().exclude(models.Exists(draft_ancestor))
+
+class StrategyElementQuerySet(TreeQuerySet):
+    def public(self) -> StrategyElementQuerySet:
+        """What the public may see: the stored flag (published, and every ancestor published;
+        strategy/public.py). Every public channel - pages, permanent links, old paths, error
+        pages, search, open data, sitemap - selects with this and nothing else."""
+        return self.filter(is_public=True)
+
+    def refresh_public(self) -> list[int]:
+        """Derive and store the public flag of every element in the trees of these rows, from
+        each root down: after a fixture load, a queryset update of ``is_published``, or bulk
+        inserts that bypassed ``save()``. Returns the pks whose flag changed."""
+        with tree_lock():
+            rows = (
+                StrategyElement.objects.filter(tree_id__in=self.values("tree_id"))
+                .order_by("tree_id", "lft")
+                .values_list("pk", "parent_id", "is_published", "is_public")
+            )
+            changed = _store_public_flags(rows, {})
+        if changed:
+            public_flags_changed.send(sender=StrategyElement, pks=changed)
+        return changed
+
+    def update(self, **kwargs) -> int:
+        """A queryset update of ``is_published`` (the shell, a data fix) re-derives the public
+        flag of the trees it touched in the same transaction, like ``save()`` does."""
+        if "is_published" not in kwargs:
+            return super().update(**kwargs)
+        with tree_lock():
+            trees = set(self.values_list("tree_id", flat=True))
+            count = super().update(**kwargs)
+            StrategyElement.objects.filter(tree_id__in=trees).refresh_public()
+        return count
+
+    update.alters_data = True
 
     def documents(self) -> StrategyElementQuerySet:
         return self.filter(kind=Kind.DOCUMENT, parent__isnull=True)
@@ -183,18 +234,22 @@ class StrategyElementQuerySet(TreeQuerySet):
         return self.filter(tree_id=element.tree_id).filter(top | ancestors_and_subtree | siblings)
 
     def current_documents(self) -> StrategyElementQuerySet:
-        """The published documents, the one the portal shows first (see current_document)."""
-        return self.documents().published().order_by("tree_id")
+        """The public documents, the one the portal shows first (see current_document)."""
+        return self.documents().public().order_by("tree_id")
 
     def current_document(self) -> StrategyElement | None:
-        """The strategy the portal shows: the first published document."""
+        """The strategy the portal shows: the first public document."""
         return self.current_documents().first()
 
     def linked(self) -> dict[int, StrategyElement]:
         """Run the query once and link every row to its parent and children in memory, so that
         templates walk the tree without further queries (what mptt's ``get_cached_trees`` does,
-        but in linear time). A row whose parent is not among the results - it sits under a
-        draft - is left out with its whole subtree. Returns the elements by primary key."""
+        but in linear time). Returns the elements by primary key.
+
+        Which rows the public sees is decided by the query (``public()``), not here. A row
+        whose parent is not among the results cannot be placed in the tree and is left out
+        with its subtree; for a query that selects whole branches (``context_of``, a level
+        range, ``get_family``) that only happens when the tree moved between two queries."""
         return link_elements(self.order_by("tree_id", "lft"))
 
     def delete(self):
@@ -275,13 +330,23 @@ class StrategyElement(MPTTModel):
         "lister og lenker.",
     )
     is_published = models.BooleanField("publisert", default=False)
+    # Derived, never edited: published and every ancestor published (strategy/public.py).
+    # Kept right by save(), the manager's moves, queryset updates and the fixture load, in
+    # the same transaction; left out of fixtures and history, where it would only go stale.
+    is_public = models.BooleanField(
+        "offentlig",
+        default=False,
+        editable=False,
+        serialize=False,
+        help_text="Publisert, og alle overordnede elementer er publisert.",
+    )
     created_at = models.DateTimeField("opprettet", auto_now_add=True)
     updated_at = models.DateTimeField("sist endret", auto_now=True)
 
     objects = StrategyElementManager()
     # Tree numbers are left out: a restore must never write an old lft/rght back into the tree.
     history = HistoricalRecords(
-        excluded_fields=["lft", "rght", "tree_id", "level"], verbose_name="historikk"
+        excluded_fields=[*TREE_FIELDS, "is_public"], verbose_name="historikk"
     )
 
     class MPTTMeta:
@@ -301,11 +366,7 @@ class StrategyElement(MPTTModel):
 
     @property
     def display_title(self) -> str:
-        """The title, or for an untitled text the opening words of its body."""
-        if self.title:
-            return self.title
-        words = self.body.split()
-        return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+        return title_or_opening(self.title, self.body)
 
     def cached_ancestors(self) -> list[StrategyElement]:
         """Ancestors from the root down, read from a tree built by ``linked()``."""
@@ -410,26 +471,37 @@ class StrategyElement(MPTTModel):
         with tree_lock():
             self.slug = self.slug_or_default()
             old_path = old_code = None
+            # Whether the public saw this element before the write (None: a new element).
+            self.was_public = None
             if self.pk:
                 stored = (
                     type(self)
                     .objects.filter(pk=self.pk)
-                    .values_list("path", "code", "parent_id")
+                    .values_list("path", "code", "parent_id", "is_public", *TREE_FIELDS)
                     .first()
                 )
                 if stored is not None:
-                    old_path, old_code, stored_parent_id = stored
+                    old_path, old_code, stored_parent_id, self.was_public, *tree = stored
                     # This copy may be older than a move or rename by someone else: compare
                     # the parent with the database's (so mptt moves instead of writing a
-                    # stale parent next to fresh lft/rght) and build the path on the
-                    # parent's current path.
+                    # stale parent next to fresh lft/rght), build the path on the parent's
+                    # current path, and take the tree numbers as they are now, so that the
+                    # subtree updated below is this element's subtree and no other.
                     self._mptt_cached_fields["parent"] = stored_parent_id
+                    for name, value in zip(TREE_FIELDS, tree, strict=True):
+                        setattr(self, name, value)
             if old_code is not None and old_code != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}
                 )
+            parent = None
             if self.parent_id is not None:
-                self.parent = type(self).objects.get(pk=self.parent_id)
+                self.parent = parent = type(self).objects.get(pk=self.parent_id)
+            self.is_public = is_public_under(
+                self.is_published, parent.is_public if parent is not None else None
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "is_public"}
             if not self.code:
                 self.assign_code()
             self.path = self.compute_path()
@@ -439,6 +511,13 @@ class StrategyElement(MPTTModel):
             if old_path is not None and old_path != self.path:
                 ElementPath.objects.record(old_path, self.code)
                 self.update_paths()
+            if self.was_public is not None and self.was_public != self.is_public:
+                self.update_public_below()
+
+    def seen_by_public(self) -> bool:
+        """Whether the last write of this element changed what the public sees: it was
+        public before it or is public after it (see strategy/signals.py)."""
+        return bool(getattr(self, "was_public", True)) or self.is_public
 
     def _unique_path(self, path: str) -> str:
         """A second sibling with the same title gets "-2", "-3", ... appended to its slug."""
@@ -454,6 +533,9 @@ class StrategyElement(MPTTModel):
     def update_paths(self) -> None:
         """Recompute the stored path of this element and everything below it."""
         with tree_lock():
+            # Which rows are "below it" comes from lft/rght as they are now, not as this copy
+            # read them: a concurrent move elsewhere shifts them.
+            self.refresh_from_db(fields=TREE_FIELDS)
             elements = list(self.get_descendants(include_self=True).select_related("parent"))
             by_pk = {element.pk: element for element in elements}
             for element in elements:  # tree order: a parent is always fixed before its child
@@ -469,6 +551,20 @@ class StrategyElement(MPTTModel):
                     ElementPath.objects.record(element.path, element.code)
                     element.path = new_path
                     type(self).objects.filter(pk=element.pk).update(path=new_path)
+
+    def update_public_below(self) -> None:
+        """Derive the stored public flag of everything below this element from this element's
+        stored flag, after that changed (published, unpublished, moved under a draft)."""
+        with tree_lock():
+            self.refresh_from_db(fields=[*TREE_FIELDS, "is_public"])
+            if self.is_leaf_node():
+                return
+            rows = (
+                self.get_descendants()
+                .order_by("lft")
+                .values_list("pk", "parent_id", "is_published", "is_public")
+            )
+            _store_public_flags(rows, {self.pk: self.is_public})
 
     def delete(self, *args, **kwargs):
         with tree_lock():
@@ -613,8 +709,9 @@ class ElementPath(models.Model):
 
 
 class DeletedElement(models.Model):
-    """The tombstone of a deleted element: its code stays issued, and its old URLs answer 410
-    Gone with a page saying what it was, when it was removed, and where its parent is."""
+    """The tombstone of a deleted element: its code stays issued, and, if the public could see
+    it when it was deleted, its old URLs answer 410 Gone with a page saying what it was, when
+    it was removed, and where its parent is."""
 
     code = models.CharField("referansekode", max_length=20, unique=True)
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
@@ -622,6 +719,9 @@ class DeletedElement(models.Model):
     path = models.CharField("siste sti", max_length=MAX_PATH_LENGTH, blank=True)
     parent_code = models.CharField("overordnet elements kode", max_length=20, blank=True)
     parent_title = models.CharField("overordnet elements tittel", max_length=500, blank=True)
+    # A draft (or anything under one) that is deleted leaves a tombstone too, so that its code
+    # is never issued again; but its links stay plain 404s, as before it was deleted.
+    was_public = models.BooleanField("var offentlig da det ble slettet", default=False)
     deleted_at = models.DateTimeField("slettet", auto_now_add=True)
 
     class Meta:
@@ -638,30 +738,36 @@ class DeletedElement(models.Model):
 @receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
 def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
     """Runs for every element a delete removes, also the descendants that the cascade takes
-    with it and rows deleted through a queryset or the admin's bulk action."""
-    parent = (
-        StrategyElement.objects.filter(pk=instance.parent_id).values("code", "title").first()
-        if instance.parent_id
-        else None
-    ) or {"code": "", "title": ""}
-    ElementPath.objects.record(instance.path, instance.code)
+    with it and rows deleted through a queryset or the admin's bulk action. What is recorded is
+    read from the database (one query): the instance may be a copy older than a move."""
+    fields = ("title", "body", "path", "is_public")
+    stored = (
+        StrategyElement.objects.filter(pk=instance.pk)
+        .values(*fields, "parent__code", "parent__title", "parent__is_public")
+        .first()
+    ) or {**{name: getattr(instance, name) for name in fields}, "parent__is_public": False}
+    instance.was_public = stored["is_public"]
+    ElementPath.objects.record(stored["path"], instance.code)
+    # Only what the public could see goes on the 410 page; a public element's parent is public.
+    parent_shown = bool(stored["parent__is_public"])
     DeletedElement.objects.update_or_create(
         code=instance.code,
         defaults={
             "kind": instance.kind,
-            "title": instance.display_title,
-            "path": instance.path,
-            "parent_code": parent["code"],
-            "parent_title": parent["title"],
+            "title": title_or_opening(stored["title"], stored["body"]),
+            "path": stored["path"],
+            "was_public": stored["is_public"],
+            "parent_code": stored["parent__code"] if parent_shown else "",
+            "parent_title": stored["parent__title"] if parent_shown else "",
         },
     )
 
 
 class ContentVersion(models.Model):
-    """One row that changes whenever published content may have changed (any save, move or
-    delete of an element or a source, see strategy/signals.py). Public pages derive their
-    ETag and Last-Modified from it, read in one query. A random token, not a counter, so that a
-    restored backup never repeats a version that meant other content."""
+    """One row that changes whenever what the public sees may have changed (a save, move or
+    delete of a public element or of its sources, see strategy/signals.py). Public pages
+    derive their ETag and Last-Modified from it, read in one query. A random token, not a
+    counter, so that a restored backup never repeats a version that meant other content."""
 
     SINGLETON_PK = 1
 

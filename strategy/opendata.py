@@ -73,7 +73,7 @@ def children(element: StrategyElement) -> list[StrategyElement]:
 
 
 def element_data(urls: Urls, element: StrategyElement) -> dict[str, Any]:
-    """One element and its published subtree, from a tree built by ``linked()``."""
+    """One element and its public subtree, from a tree built by ``public().linked()``."""
     return {
         "kode": element.code,
         "type": element.kind,
@@ -109,11 +109,11 @@ def _envelope(root: StrategyElement) -> dict[str, Any]:
 
 @public_page
 def strategy_json(request: HttpRequest) -> HttpResponse:
-    """The whole published strategy as one JSON tree: 3 queries whatever its size."""
+    """The whole public strategy as one JSON tree: 3 queries whatever its size."""
     root = StrategyElement.objects.current_document()
     if root is None:
         return _json_error("Ingen publisert strategi.", status=404)
-    nodes = StrategyElement.objects.published().in_tree_of(root).with_sources().linked()
+    nodes = StrategyElement.objects.public().in_tree_of(root).with_sources().linked()
     root = nodes[root.pk]
     data = {**_envelope(root), "element": element_data(Urls(), root)}
     return JsonResponse(data, json_dumps_params=JSON_OPTIONS)
@@ -121,10 +121,10 @@ def strategy_json(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def element_json(request: HttpRequest, code: str) -> HttpResponse:
-    """One element with its hierarchy and its published subtree: 3 queries."""
-    element = StrategyElement.objects.published().filter(code=code).first()
+    """One element with its hierarchy and its public subtree: 3 queries."""
+    element = StrategyElement.objects.public().filter(code=code).first()
     if element is None:
-        tombstone = DeletedElement.objects.filter(code=code).first()
+        tombstone = DeletedElement.objects.filter(code=code, was_public=True).first()
         if tombstone is not None:
             return _json_error(
                 f"Elementet {tombstone.code} er fjernet fra strategien.",
@@ -132,9 +132,9 @@ def element_json(request: HttpRequest, code: str) -> HttpResponse:
                 slettet=tombstone.deleted_at.isoformat(),
             )
         return _json_error(f"Fant ikke noe publisert element med koden {code}.", status=404)
-    # Ancestors (to refuse an element under a draft and to give the hierarchy) and subtree.
-    nodes = element.get_family().published().with_sources().linked()
-    if element.pk not in nodes:  # an ancestor is a draft
+    # Ancestors (for the hierarchy) and subtree.
+    nodes = element.get_family().public().with_sources().linked()
+    if element.pk not in nodes:  # unpublished or moved between the two queries
         return _json_error(f"Fant ikke noe publisert element med koden {code}.", status=404)
     element = nodes[element.pk]
     ancestors = element.cached_ancestors()
@@ -160,7 +160,7 @@ CSV_COLUMNS = ["kode", "type", "tittel", "overordnet_kode", "permanent_url", "ur
 
 @public_page
 def elements_csv(request: HttpRequest) -> HttpResponse:
-    """Every published element, one row each in tree order, for spreadsheets: UTF-8 with a
+    """Every public element, one row each in tree order, for spreadsheets: UTF-8 with a
     byte order mark and semicolons, which is what Excel with Norwegian settings opens into
     columns with æ, ø and å intact. One query."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -169,7 +169,7 @@ def elements_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     urls = Urls()
-    for element in StrategyElement.objects.published().linked().values():
+    for element in StrategyElement.objects.public().linked().values():
         writer.writerow(
             [
                 element.code,

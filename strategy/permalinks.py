@@ -24,18 +24,16 @@ def former_path(request: HttpRequest, element_path: str) -> HttpResponse:
 
 
 def answer_for_code(request: HttpRequest, code: str, requested_path: str = "") -> HttpResponse:
-    element = StrategyElement.objects.filter(code=code).first()
+    element = StrategyElement.objects.filter(code=code).only("pk", "path", "is_public").first()
     if element is not None:
-        # A draft, or an element under a draft, is not public: its links are plain 404s.
-        hidden = (
-            not element.is_published
-            or element.get_ancestors().filter(is_published=False).exists()
-            or element.path == requested_path
-        )
-        if hidden:
+        # Not public (a draft, or under one): its links are plain 404s. Nor does a path
+        # redirect to itself (the element there is not public, or the view would have shown it).
+        if not element.is_public or element.path == requested_path:
             return views.not_found(request)
         return HttpResponsePermanentRedirect(element.get_absolute_url())
-    tombstone = DeletedElement.objects.filter(code=code).first()
+    # A tombstone tells only what the public could once see: a deleted draft answers 404,
+    # exactly as before it was deleted.
+    tombstone = DeletedElement.objects.filter(code=code, was_public=True).first()
     if tombstone is None:
         return views.not_found(request)
     return gone(request, tombstone)

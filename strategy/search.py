@@ -132,7 +132,7 @@ def find_by_code(text: str) -> StrategyElement | None:
     """The public element with this reference code ("t-s2" finds T-S2), if any."""
     if not looks_like_code(text):
         return None
-    return StrategyElement.objects.visible().filter(code__iexact=text).only("pk", "path").first()
+    return StrategyElement.objects.public().filter(code__iexact=text).only("pk", "path").first()
 
 
 def _words(text: str, keep_stopwords: bool = False) -> tuple[str, ...]:
@@ -210,23 +210,10 @@ def highlighted(text: str) -> SafeString:
 
 # --- The statement behind the results page ------------------------------------------------
 
-# Only public rows: published, in the current document's tree, and under no draft. The same
-# rule as StrategyElement.objects.visible(), written out because both backends' queries are
-# plain SQL (building them with the ORM cost more Python time than the database spent on them).
-# The drafts that have children - the only ones that can hide other rows, and few - are read
-# once into a CTE: probing an index for every hit instead, as PostgreSQL chose with its default
-# random_page_cost, cost 8 µs a hit, 20 ms for a common word.
-DRAFT_PARENTS = f"""
-    draft_parents AS MATERIALIZED (
-        SELECT tree_id, lft, rght FROM {TABLE} WHERE NOT is_published AND rght > lft + 1
-    )
-"""
-VISIBLE = """
-    e.tree_id = (SELECT tree_id FROM document) AND e.is_published AND NOT EXISTS (
-        SELECT 1 FROM draft_parents draft
-        WHERE draft.tree_id = e.tree_id AND draft.lft < e.lft AND draft.rght > e.rght
-    )
-"""
+# Only public rows of the current document's tree. "Public" is the stored flag that
+# StrategyElement.objects.public() reads (strategy/public.py): this SQL reads the same column and
+# restates no rule. The flag made the former check against every draft ancestor unneeded.
+PUBLIC = "e.tree_id = (SELECT tree_id FROM document) AND e.is_public"
 COLUMNS = ("id", "kind", "code", "title", "body", "path", "parent_id", "tree_id", "lft", "rght")
 ELEMENT_COLUMNS = ", ".join(f"e.{column}" for column in COLUMNS)
 HIT_COLUMNS = ", ".join([*COLUMNS, "score", "total", "title_marked", "body_marked"])
@@ -238,7 +225,7 @@ HIT_COLUMNS = ", ".join([*COLUMNS, "score", "total", "title_marked", "body_marke
 # from the hits. As three ORM queries, building them and the round trips cost more than the
 # search.
 RESULTS_PAGE = f"""
-    WITH RECURSIVE {DRAFT_PARENTS},
+    WITH RECURSIVE
     document AS MATERIALIZED ({{document}}),
     {{hits}},
     ancestors(id) AS (
@@ -259,7 +246,7 @@ RESULTS_PAGE = f"""
     UNION ALL
     SELECT 0, {ELEMENT_COLUMNS}, NULL, NULL, NULL, NULL
     FROM {{context_rows}}
-    WHERE e.is_published {{context_filter}}
+    WHERE e.is_public {{context_filter}}
     ORDER BY is_hit DESC, score {{best_first}}, lft
 """
 NO_HITS = f"""
@@ -332,7 +319,7 @@ POSTGRESQL_HITS = f"""
                 ts_rank('{{{{0.05, 0.2, 0.2, 1.0}}}}', e.search_vector, search.query) AS score,
                 count(*) OVER () AS total
             FROM (SELECT {{query}} AS query OFFSET 0) search, {TABLE} e
-            WHERE e.search_vector @@ search.query AND {VISIBLE}
+            WHERE e.search_vector @@ search.query AND {PUBLIC}
             ORDER BY score DESC, e.lft
             LIMIT %s OFFSET %s
         ) top
@@ -391,7 +378,7 @@ SQLITE_HITS = f"""
         SELECT {ELEMENT_COLUMNS}, matches.score, count(*) OVER () AS total,
             matches.title_marked, matches.body_marked
         FROM matches JOIN {TABLE} e ON e.id = matches.id
-        WHERE {VISIBLE}
+        WHERE {PUBLIC}
         ORDER BY matches.score, e.lft
         LIMIT %s OFFSET %s
     )
@@ -472,8 +459,9 @@ def search_page(text: str, page: int = 1) -> tuple[Results, StrategyElement | No
 
 
 def attach_ancestors(hits: list[Hit], nodes: dict[int, StrategyElement]) -> list[Hit]:
-    """Give each hit its ancestors from an in-memory tree (``linked()``); a hit whose chain of
-    ancestors is not all there (a draft appeared meanwhile) is dropped."""
+    """Give each hit its ancestors from an in-memory tree (``linked()``). A public hit's
+    ancestors are public and come in the same statement; a hit whose chain is not all there
+    (only possible if the stored flags were wrong) is dropped rather than shown out of place."""
     kept = []
     for hit in hits:
         chain: list[StrategyElement] = []

@@ -18,7 +18,8 @@ POSTGRESQL_VECTOR = """
     || setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.body, '')), 'B')
     || setweight(to_tsvector('norwegian'::regconfig, coalesce({row}.code, '')), 'C')
 """
-# Search hides everything under a draft; this small index (drafts only) finds those quickly.
+# Search once looked for drafts above every hit with this small index (drafts only); it reads
+# the stored public flag now, and migration 0007 drops the index. Kept to undo that migration.
 DRAFTS_INDEX = (
     f"CREATE INDEX IF NOT EXISTS strategy_element_drafts ON {TABLE} (tree_id, lft) "
     "WHERE NOT is_published"
@@ -48,7 +49,6 @@ POSTGRESQL_CREATE = [
     """,
     f"UPDATE {TABLE} SET search_vector = {POSTGRESQL_VECTOR.format(row=TABLE)}",
     f"CREATE INDEX strategy_element_search_gin ON {TABLE} USING gin (search_vector)",
-    DRAFTS_INDEX,
 ]
 POSTGRESQL_DROP = [
     DRAFTS_INDEX_DROP,
@@ -114,8 +114,7 @@ def drop(connection: BaseDatabaseWrapper) -> None:
 
 
 def ensure_sqlite_triggers(connection: BaseDatabaseWrapper) -> bool:
-    """Re-create any missing trigger (and the drafts index), and then rebuild the FTS index
-    from the element table.
+    """Re-create any missing trigger, and then rebuild the FTS index from the element table.
 
     On SQLite, Django alters a table by copying it to a new one and dropping the old, which drops
     its triggers: without this, search would silently fall out of step after such a migration.
@@ -127,7 +126,6 @@ def ensure_sqlite_triggers(connection: BaseDatabaseWrapper) -> bool:
         existing = {row[0] for row in cursor.fetchall()}
         if FTS_TABLE not in existing:  # before the migration that creates it
             return False
-        cursor.execute(DRAFTS_INDEX)
         missing = [name for name in SQLITE_TRIGGERS if name not in existing]
         for name in missing:
             cursor.execute(SQLITE_TRIGGERS[name])

@@ -1,16 +1,40 @@
-"""Every change to the content bumps the content version (ETag/Last-Modified, page cache)."""
+"""A change the public can see bumps the content version (ETag/Last-Modified, page cache).
+
+Only such a change: saving, moving or deleting a draft (or anything under one), a draft's
+sources, or an editor's ``PendingChange`` leaves the public version alone, so that neither the
+validators nor the workers' page caches reveal or pay for editorial work. "Public" is the
+stored flag (strategy/public.py): an element counts when it was public before the write or is
+public after it. Every move ends in ``save()`` (django-mptt's ``move_node`` saves the node), so
+post_save covers moves too.
+"""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from mptt.signals import node_moved
 
-from .models import ContentVersion, Source, StrategyElement
+from .models import ContentVersion, Source, StrategyElement, public_flags_changed
 
 
 @receiver(post_save, sender=StrategyElement)
+def element_saved(sender, instance: StrategyElement, raw: bool = False, **kwargs) -> None:
+    # A fixture load writes rows as they come; it may change anything.
+    if raw or instance.seen_by_public():
+        ContentVersion.bump()
+
+
 @receiver(post_delete, sender=StrategyElement)
-@receiver(node_moved, sender=StrategyElement)
+def element_deleted(sender, instance: StrategyElement, **kwargs) -> None:
+    # ``was_public`` is read from the database for every deleted row (pre_delete, models.py).
+    if getattr(instance, "was_public", True):
+        ContentVersion.bump()
+
+
+@receiver(public_flags_changed, sender=StrategyElement)
+def public_flags_were_changed(sender, **kwargs) -> None:
+    ContentVersion.bump()
+
+
 @receiver(post_save, sender=Source)
 @receiver(post_delete, sender=Source)
-def bump_content_version(sender, **kwargs) -> None:
-    ContentVersion.bump()
+def source_changed(sender, instance: Source, raw: bool = False, **kwargs) -> None:
+    if raw or StrategyElement.objects.public().filter(pk=instance.element_id).exists():
+        ContentVersion.bump()

@@ -27,11 +27,11 @@ class OriginSitemap(Sitemap):
 
 
 class ElementSitemap(OriginSitemap):
-    """Every published element whose ancestors are published too: exactly the element pages
-    that answer 200 (the document's own page is the front page). One query."""
+    """Every public element: exactly the element pages that answer 200 (the document's own
+    page is the front page). One query."""
 
     def items(self) -> list[StrategyElement]:
-        return list(StrategyElement.objects.published().linked().values())
+        return list(StrategyElement.objects.public().linked().values())
 
     def location(self, item: StrategyElement) -> str:
         return self.urls.page(item)

@@ -20,7 +20,7 @@ def error_page_navigation() -> list[StrategyElement]:
     root = StrategyElement.objects.current_document()
     if root is None:
         return []
-    top = StrategyElement.objects.published().filter(tree_id=root.tree_id, level__lte=1)
+    top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
     return _navigation(top.linked()[root.pk])
 
 
@@ -40,7 +40,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
     if root is None:
         return not_found(request)
     nodes = (
-        StrategyElement.objects.published()
+        StrategyElement.objects.public()
         .filter(tree_id=root.tree_id, level__lte=2)
         .with_sources()
         .linked()
@@ -63,7 +63,7 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
         return not_found(request)
-    nodes = StrategyElement.objects.published().in_tree_of(root).with_sources().linked()
+    nodes = StrategyElement.objects.public().in_tree_of(root).with_sources().linked()
     root = nodes[root.pk]
     return render(
         request,
@@ -80,12 +80,12 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
 def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
     if len(element_path) > MAX_PATH_LENGTH:
         return not_found(request)
-    element = StrategyElement.objects.published().filter(path=element_path).first()
+    element = StrategyElement.objects.public().filter(path=element_path).first()
     if element is None:
         # Renamed, moved or deleted: its old path still answers (301 or 410).
         return permalinks.former_path(request, element_path)
-    nodes = StrategyElement.objects.published().context_of(element).with_sources().linked()
-    if element.pk not in nodes:  # an ancestor is a draft
+    nodes = StrategyElement.objects.public().context_of(element).with_sources().linked()
+    if element.pk not in nodes:  # unpublished or moved between the two queries
         return not_found(request)
     return render_element_page(request, nodes[element.pk])
 

@@ -92,7 +92,7 @@ def pages_without_javascript(site, chromium) -> dict[str, browser.PageReport]:
 def element_urls() -> set[str]:
     return {
         element.get_absolute_url()
-        for element in StrategyElement.objects.published().exclude(kind=Kind.DOCUMENT)
+        for element in StrategyElement.objects.public().exclude(kind=Kind.DOCUMENT)
     }
 
 

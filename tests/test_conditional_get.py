@@ -163,3 +163,111 @@ def test_production_micro_cache_needs_no_query_and_expires(
     fresh = client.get(FRONT_PAGE)
     assert fresh["ETag"] != cached["ETag"]
     assert "Ny visjon etter redigering" in fresh.content.decode()
+
+
+def _draft(code: str = "T-S98", parent: str = "T") -> StrategyElement:
+    draft = StrategyElement(
+        parent=StrategyElement.objects.get(code=parent),
+        kind=Kind.STRATEGY,
+        code=code,
+        title="Ved å skrive et utkast",
+    )
+    draft.save()
+    return draft
+
+
+def _admin_saves_a_pending_change(client) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tests.test_permalinks import change_form_data
+
+    item = StrategyElement.objects.get(code="T-S2")
+    user = get_user_model().objects.create_superuser("redaktor", "r@example.com", "pw-12345!")
+    client.force_login(user)
+    data = change_form_data(item, title="Et utkast til ny tittel")
+    data["_save_draft"] = "Lagre som utkast"
+    response = client.post(reverse("admin:strategy_strategyelement_change", args=[item.pk]), data)
+    assert response.status_code == 302
+    assert (
+        StrategyElement.objects.get(code="T-S2").pending_change.title == "Et utkast til ny tittel"
+    )
+    client.logout()
+
+
+def _edit_the_draft(client) -> None:
+    draft = StrategyElement.objects.get(code="T-S99")
+    draft.title = "Ved å endre et utkast"
+    draft.save()
+
+
+def _edit_under_a_draft_parent(client) -> None:
+    item = StrategyElement.objects.get(code="T-S1")
+    item.title = "Ny tittel under et utkast"
+    item.save()
+
+
+INVISIBLE_CHANGES = {
+    "new draft": lambda client: _draft("T-S97"),
+    "draft edited": _edit_the_draft,
+    "draft moved": lambda client: StrategyElement.objects.get(code="T-S99").move_to(
+        StrategyElement.objects.get(code="KM"), "last-child"
+    ),
+    "draft deleted": lambda client: StrategyElement.objects.get(code="T-S99").delete(),
+    "source of a draft": lambda client: Source.objects.create(
+        element=StrategyElement.objects.get(code="T-S99"), number=1, text="Kilde i et utkast"
+    ),
+    "pending change saved in the admin": _admin_saves_a_pending_change,
+    "element under a draft parent edited": _edit_under_a_draft_parent,
+    "draft parent's hidden child deleted": lambda client: StrategyElement.objects.get(
+        code="T-S1"
+    ).delete(),
+}
+
+
+@pytest.mark.parametrize("change", INVISIBLE_CHANGES)
+def test_a_change_the_public_cannot_see_keeps_the_public_version(client, strategy, change):
+    """Bug prevented: saving a draft (an unpublished element, anything under one, its sources,
+    or a PendingChange) giving every public page a new ETag and Last-Modified: it revealed
+    editorial activity to anyone polling a page, and emptied every worker's page cache."""
+    draft = _draft("T-S99")
+    hidden_area = StrategyElement.objects.get(code="T")
+    if change in ("element under a draft parent edited", "draft parent's hidden child deleted"):
+        hidden_area.is_published = False
+        hidden_area.save()
+    pages = [FRONT_PAGE, StrategyElement.objects.get(code="KM").get_absolute_url()]
+    before = {url: client.get(url) for url in pages}
+    version = ContentVersion.current().token
+    draft.refresh_from_db()
+    INVISIBLE_CHANGES[change](client)
+    assert ContentVersion.current().token == version
+    for url, response in before.items():
+        again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304, url
+        assert again["Last-Modified"] == response["Last-Modified"]
+
+
+@pytest.mark.parametrize("change", ["publish a draft", "unpublish", "move a public element"])
+def test_a_change_the_public_sees_gives_a_new_version(client, strategy, change):
+    """Bug prevented: keeping the version so strictly that publishing a draft, unpublishing a
+    public element or moving it under a draft leaves readers with the old page (a 304)."""
+    from strategy.models import publish
+
+    draft = _draft("T-S99")
+    url = StrategyElement.objects.get(code="T").get_absolute_url()
+    before = client.get(url)
+    if change == "publish a draft":
+        publish(draft)
+    elif change == "unpublish":
+        item = StrategyElement.objects.get(code="T-S2")
+        item.is_published = False
+        item.save()
+    else:
+        area = StrategyElement(
+            parent=StrategyElement.objects.get(code="IO"), kind=Kind.FOCUS_AREA, title="Utkast"
+        )
+        area.save()
+        StrategyElement.objects.get(code="T-S2").move_to(area, "last-child")
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert ("Ved å skrive et utkast" in after.content.decode()) == (change == "publish a draft")

@@ -6,8 +6,8 @@ from django.urls import reverse
 from strategy.models import Kind, StrategyElement
 from tests.factories import build_generated_tree
 
-# /r/<code>/ → 301: the element by code + "is an ancestor a draft?".
-# Old path → 301: the element by path (none) + the path record + the two above.
+# /r/<code>/ → 301: the element by code, with its stored public flag (no ancestor query).
+# Old path → 301: the element by path (none) + the path record + the one above.
 # 410: + the tombstone + the error page's menu (document + top of the tree).
 # Unknown path → 404: the element by path + the path record + the menu (one more than before
 # permanent links, for the path record).
@@ -17,8 +17,8 @@ from tests.factories import build_generated_tree
 # JSON of the whole tree: document + tree + sources; of one element: element + its family +
 # sources. CSV and sitemap: the tree in one query.
 EXPECTED = {
-    "permalink-301": 2,
-    "old-path-301": 5,
+    "permalink-301": 1,
+    "old-path-301": 4,
     "permalink-410": 4,
     "old-path-410": 7,
     "unknown-404": 5,

@@ -3,9 +3,14 @@
     python tests/tree_stress.py work --worker 1 --seconds 10 [--pause 0.0]
     python tests/tree_stress.py verify
 
-The database is the one in DATABASE_URL. ``work`` adds, moves, reorders, renames and deletes
-elements until the time is up and prints, as JSON, what it did; ``verify`` prints the state
-of the tree (is it consistent, which codes exist).
+The database is the one in DATABASE_URL. ``work`` adds, moves, reorders, renames, publishes,
+unpublishes and deletes elements until the time is up and prints, as JSON, what it did;
+``verify`` prints the state of the tree (is it consistent - nested set, stored paths, stored
+public flags - and which codes exist).
+
+Renames of focus areas and publishing save a copy read a moment earlier, while the other
+workers move things: the copy's lft/rght are then stale, which once left a child with its old
+parent slug in its stored path.
 """
 
 import argparse
@@ -25,6 +30,7 @@ django.setup()
 
 from django.core.exceptions import ValidationError  # noqa: E402
 
+from strategy.integrity import tree_problems  # noqa: E402
 from strategy.models import Kind, StrategyElement  # noqa: E402
 from strategy.tree import tree_lock  # noqa: E402
 
@@ -33,13 +39,21 @@ def work(worker: int, seconds: float, pause: float) -> dict:
     rng = random.Random(worker)
     added: list[str] = []
     deleted: list[str] = []
-    counts = {"add": 0, "move": 0, "reorder": 0, "rename": 0, "delete": 0, "gone": 0}
+    counts = {
+        **dict.fromkeys(["add", "move", "reorder", "rename", "rename_area", "publish"], 0),
+        **dict.fromkeys(["delete", "gone"], 0),
+    }
     errors: list[str] = []
-    areas = list(StrategyElement.objects.filter(kind=Kind.FOCUS_AREA).values_list("pk", flat=True))
+    area_slugs = dict(
+        StrategyElement.objects.filter(kind=Kind.FOCUS_AREA).values_list("pk", "slug")
+    )
+    areas = list(area_slugs)
     deadline = time.monotonic() + seconds
     number = 0
     while time.monotonic() < deadline:
-        operation = rng.choice(["add", "add", "move", "reorder", "rename", "delete"])
+        operation = rng.choice(
+            ["add", "add", "move", "reorder", "rename", "rename_area", "publish", "delete"]
+        )
         try:
             if operation == "add":
                 number += 1
@@ -72,6 +86,17 @@ def work(worker: int, seconds: float, pause: float) -> dict:
                 item = item.order_by("?").first()
                 item.title = f"{item.title.split(' #')[0]} #{rng.randint(1, 5)}"
                 item.slug = ""
+                item.save()
+            elif operation == "rename_area":
+                area = StrategyElement.objects.get(pk=rng.choice(areas))
+                time.sleep(rng.uniform(0, 0.02))  # the others move strategies meanwhile
+                area.slug = f"{area_slugs[area.pk]}-{rng.randint(1, 5)}"
+                area.save()
+            elif operation == "publish":
+                kind = rng.choice([Kind.STRATEGY, Kind.FOCUS_AREA])
+                item = StrategyElement.objects.filter(kind=kind).order_by("?").first()
+                time.sleep(rng.uniform(0, 0.02))
+                item.is_published = not item.is_published
                 item.save()
             else:
                 candidates = StrategyElement.objects.filter(code__startswith="W")
@@ -108,15 +133,12 @@ def verify() -> dict:
     before = numbers()
     StrategyElement.objects.rebuild()
     after = numbers()
-    stale_paths = [
-        element.code
-        for element in StrategyElement.objects.select_related("parent")
-        if element.path != element.compute_path()
-    ]
+    # The integrity check loaddata runs: nested set, stored paths and stored public flags.
+    problems = tree_problems(list(StrategyElement.objects.order_by("tree_id", "lft", "pk")))
     codes = list(StrategyElement.objects.values_list("code", flat=True))
     return {
         "rebuild_changed": [row for row in zip(before, after, strict=True) if row[0] != row[1]],
-        "stale_paths": stale_paths,
+        "problems": [message for _pk, message in problems],
         "codes": codes,
     }
 

@@ -4,6 +4,9 @@ Django already loads all fixtures in one transaction. This version also checks t
 before that transaction commits - codes unique, every parent present, every kind allowed under
 its parent, nested-set numbers and stored paths consistent - and turns every failure (bad JSON
 too) into one Norwegian error naming the file and the object. Nothing is left in the database.
+
+Fixtures do not carry the derived public flag (and one that did would not be trusted): it is
+derived for every loaded tree in the same transaction, before the check.
 """
 
 from django.core.management.base import CommandError
@@ -75,6 +78,8 @@ class Command(loaddata.Command):
         if self._labels_left == 0 and (self._element_files or self._sources):
             # After the last file, before Django checks the foreign keys (which would name
             # neither the file nor the object).
+            if self._element_files:
+                StrategyElement.objects.filter(pk__in=self._element_files).refresh_public()
             self._check_tree()
 
     def _check_tree(self) -> None:
