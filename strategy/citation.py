@@ -39,17 +39,23 @@ def citation_text(
     ancestors: list[StrategyElement],
     permanent_url: str,
     day: datetime.date,
+    dated_url: str = "",
 ) -> str:
-    """Strategy, place in the hierarchy with the code, the element's own words, the permanent
-    link and the date it was read. ``ancestors`` runs from the document down."""
+    """Strategy and edition, place in the hierarchy with the code, the element's own words, the
+    link to the text as it reads today (``dated_url``: the words quoted, for ever), the
+    always-current permanent link and the date it was read. ``ancestors`` runs from the
+    document down."""
     root = ancestors[0] if ancestors else element
     trail = [ancestor.display_title for ancestor in ancestors[1:]]
     trail.append(f"{element.get_kind_display()} {element.code}")
+    edition = element.edition
     lines = [
         f"{root.title}, {settings.PORTAL['OWNER']}",
+        f"Utgave {edition.period_label} ({edition.get_status_display().lower()})",
         " › ".join(trail),
         *([element.title] if element.title else []),
         *plain_lines(element.body),
+        *([f"Teksten slik den lyder {norwegian_date(day)}: {dated_url}"] if dated_url else []),
         f"Permanent lenke: {permanent_url}",
         f"Hentet {norwegian_date(day)}",
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .models import Kind, StrategyElement, allowed_child_kinds
-from .public import derive_public_flags
+from .public import derive_public_flags, edition_is_public
 
 
 def _label(element: StrategyElement) -> str:
@@ -56,7 +56,12 @@ def tree_problems(elements: list[StrategyElement]) -> list[tuple[int, str]]:
 def _public_flag_problems(elements: list[StrategyElement]) -> list[tuple[int, str]]:
     in_tree_order = sorted(elements, key=lambda element: (element.tree_id, element.lft))
     expected = derive_public_flags(
-        (element.pk, element.parent_id, element.is_published) for element in in_tree_order
+        ((element.pk, element.parent_id, element.is_published) for element in in_tree_order),
+        root_flags={
+            element.pk: edition_is_public(element.edition.status)
+            for element in in_tree_order
+            if element.parent_id is None
+        },
     )
     yes_no = {True: "offentlig", False: "ikke offentlig"}
     return [

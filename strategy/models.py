@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 from collections.abc import Iterable
@@ -10,12 +11,13 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import Signal, receiver
 from django.urls import reverse
+from django.utils import timezone
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
-from .public import derive_public_flags, is_public_under
+from .public import derive_public_flags, edition_is_public, is_public_under
 from .slugs import norwegian_slugify
 from .tree import tree_lock
 
@@ -70,7 +72,7 @@ KIND_GROUP_HEADING: dict[str, str] = {
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
-) | {"tilgjengelighet"}  # the accessibility statement
+) | {"tilgjengelighet", "utgaver"}  # the accessibility statement, the editions
 
 
 MAX_PATH_LENGTH = 1000
@@ -162,15 +164,22 @@ def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElem
 
 
 def _store_public_flags(
-    rows: Iterable[tuple[int, int | None, bool, bool]], known: dict[int, bool]
+    rows: Iterable[tuple[int, int | None, bool, bool, str]], known: dict[int, bool]
 ) -> list[int]:
-    """Derive the public flag of ``(pk, parent_id, is_published, stored is_public)`` rows in
-    tree order and write the ones that differ (at most two UPDATEs). Returns their pks."""
+    """Derive the public flag of ``(pk, parent_id, is_published, stored is_public, edition
+    status)`` rows in tree order and write the ones that differ (at most two UPDATEs). Returns
+    their pks."""
     rows = list(rows)
     derived = derive_public_flags(
-        [(pk, parent, published) for pk, parent, published, _ in rows], known
+        [(pk, parent, published) for pk, parent, published, _, _ in rows],
+        known,
+        root_flags={
+            pk: edition_is_public(status)
+            for pk, parent, _, _, status in rows
+            if parent is None
+        },
     )
-    changed = [pk for pk, _parent, _published, stored in rows if derived[pk] != stored]
+    changed = [pk for pk, _parent, _published, stored, _ in rows if derived[pk] != stored]
     for flag in (True, False):
         pks = [pk for pk in changed if derived[pk] is flag]
         if pks:
@@ -193,7 +202,7 @@ class StrategyElementQuerySet(TreeQuerySet):
             rows = (
                 StrategyElement.objects.filter(tree_id__in=self.values("tree_id"))
                 .order_by("tree_id", "lft")
-                .values_list("pk", "parent_id", "is_published", "is_public")
+                .values_list("pk", "parent_id", "is_published", "is_public", "edition__status")
             )
             changed = _store_public_flags(rows, {})
         if changed:
@@ -233,12 +242,16 @@ class StrategyElementQuerySet(TreeQuerySet):
         siblings = models.Q(parent_id=element.parent_id) if element.parent_id else models.Q()
         return self.filter(tree_id=element.tree_id).filter(top | ancestors_and_subtree | siblings)
 
+    def in_force(self) -> StrategyElementQuerySet:
+        """The elements of the edition in force (served at the plain URLs)."""
+        return self.filter(edition__status=EditionStatus.IN_FORCE)
+
     def current_documents(self) -> StrategyElementQuerySet:
-        """The public documents, the one the portal shows first (see current_document)."""
-        return self.documents().public().order_by("tree_id")
+        """The public document of the edition in force (see current_document)."""
+        return self.documents().public().in_force().select_related("edition").order_by("tree_id")
 
     def current_document(self) -> StrategyElement | None:
-        """The strategy the portal shows: the first public document."""
+        """The strategy the portal shows at its plain URLs: the edition in force."""
         return self.current_documents().first()
 
     def linked(self) -> dict[int, StrategyElement]:
@@ -250,7 +263,7 @@ class StrategyElementQuerySet(TreeQuerySet):
         whose parent is not among the results cannot be placed in the tree and is left out
         with its subtree; for a query that selects whole branches (``context_of``, a level
         range, ``get_family``) that only happens when the tree moved between two queries."""
-        return link_elements(self.order_by("tree_id", "lft"))
+        return link_elements(self.select_related("edition").order_by("tree_id", "lft"))
 
     def delete(self):
         """A bulk delete would leave gaps in the nested set: delete element by element,
@@ -279,6 +292,10 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             target.refresh_from_db()
             new_parent = target if position in ("first-child", "last-child") else target.parent
             node.check_parent_kind(new_parent)
+            if target.edition_id != node.edition_id:
+                raise ValidationError(
+                    {"parent": "Et element kan bare flyttes innenfor sin egen utgave."}
+                )
             super().move_node(node, target, position)
             node.refresh_from_db()
             node.update_paths()
@@ -290,6 +307,213 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
     def partial_rebuild(self, *args, **kwargs) -> None:
         with tree_lock():
             super().partial_rebuild(*args, **kwargs)
+
+
+class EditionStatus(models.TextChoices):
+    DRAFT = "utkast", "Utkast"
+    CONSULTATION = "horing", "Høring"
+    IN_FORCE = "gjeldende", "Gjeldende"
+    SUPERSEDED = "erstattet", "Erstattet"
+
+
+PERIOD_PATTERN = re.compile(r"(\d{4})-(\d{4})")
+DEFAULT_ADOPTED_BY = "Representantskapet i Osloregionen IPR"
+
+
+def validate_period(value: str) -> None:
+    match = PERIOD_PATTERN.fullmatch(value or "")
+    if match is None or int(match.group(2)) < int(match.group(1)):
+        raise ValidationError(
+            "Perioden skrives som to årstall med bindestrek, det første ikke etter det andre, "
+            "f.eks. «2029-2032»."
+        )
+
+
+class EditionManager(models.Manager):
+    def in_force(self) -> Edition | None:
+        return self.filter(status=EditionStatus.IN_FORCE).first()
+
+    def start_new(self, period: str, user=None) -> Edition:
+        """«Start ny utgave»: copy the edition in force - every element with its text, order,
+        publication state and sources - into a new draft edition, in one transaction. Each
+        copy remembers the element it came from (``predecessor``: the same work). The edition
+        in force is not touched."""
+        validate_period(period)
+        with tree_lock():
+            current = self.select_for_update().filter(status=EditionStatus.IN_FORCE).first()
+            if current is None:
+                raise ValidationError("Det finnes ingen gjeldende utgave å kopiere.")
+            if self.filter(period=period).exists():
+                raise ValidationError(f"Det finnes allerede en utgave for {period}.")
+            if self.filter(status__in=[EditionStatus.DRAFT, EditionStatus.CONSULTATION]).exists():
+                raise ValidationError(
+                    "Det finnes allerede en ny utgave under arbeid (utkast eller høring)."
+                )
+            edition = self.create(
+                period=period,
+                status=EditionStatus.DRAFT,
+                adopted_by=current.adopted_by,
+                copied_from=current,
+            )
+            copy_edition_tree(current, edition, user)
+        return edition
+
+    def for_new_document(self) -> Edition:
+        """The edition of a document created without one (the admin's «Legg til», a test's
+        factory): a new draft edition for the next free period, or the edition in force when
+        there is none yet (an empty portal's first document)."""
+        last = self.order_by("-period").values_list("period", flat=True).first()
+        start = int(last[5:]) + 1 if last else timezone.localdate().year
+        first = not self.exists()
+        return self.create(
+            period=f"{start}-{start + 3}",
+            status=EditionStatus.IN_FORCE if first else EditionStatus.DRAFT,
+            in_force_since=timezone.now() if first else None,
+            answers_unqualified_links=first,
+        )
+
+
+class Edition(models.Model):
+    """One edition of the strategic document (one four-year period), with its own tree of
+    elements. The verbs that change editions (start, consult, adopt) live in
+    strategy/editions.py and run in one transaction under the tree lock."""
+
+    period = models.CharField(
+        "periode",
+        max_length=9,
+        unique=True,
+        validators=[validate_period],
+        help_text="To årstall med bindestrek, f.eks. «2029-2032». Brukes i adressene.",
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+    )
+    adopted_by = models.CharField("vedtatt av", max_length=200, default=DEFAULT_ADOPTED_BY)
+    adopted_on = models.DateField("vedtaksdato", null=True, blank=True)
+    case_reference = models.CharField("saksnummer", max_length=100, blank=True)
+    consultation_deadline = models.DateField("høringsfrist", null=True, blank=True)
+    in_force_since = models.DateTimeField("gjeldende fra", null=True, blank=True, editable=False)
+    superseded_at = models.DateTimeField("erstattet", null=True, blank=True, editable=False)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaces",
+        verbose_name="erstattet av",
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="copies",
+        verbose_name="kopiert fra",
+    )
+    # Links printed before editions existed ("/r/T-S2/", plain paths) name this edition's
+    # elements for ever, whichever edition is in force later.
+    answers_unqualified_links = models.BooleanField(
+        "svarer på lenker uten utgave", default=False, editable=False
+    )
+    created_at = models.DateTimeField("opprettet", auto_now_add=True)
+
+    objects = EditionManager()
+
+    class Meta:
+        verbose_name = "utgave"
+        verbose_name_plural = "utgaver"
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="gjeldende"),
+                name="one_edition_in_force",
+            ),
+            models.UniqueConstraint(
+                fields=["answers_unqualified_links"],
+                condition=models.Q(answers_unqualified_links=True),
+                name="one_edition_for_unqualified_links",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_label} ({self.get_status_display().lower()})"
+
+    @property
+    def period_label(self) -> str:
+        """2025–2028, with the en dash of printed text."""
+        return self.period.replace("-", "–")
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == EditionStatus.IN_FORCE
+
+    @property
+    def is_public(self) -> bool:
+        return edition_is_public(self.status)
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:edition-front-page", kwargs={"period": self.period})
+
+    def root(self) -> StrategyElement | None:
+        return StrategyElement.objects.filter(edition=self, parent__isnull=True).first()
+
+    def _set_status(self, status: str, **fields) -> None:
+        """Write the status and re-derive the public flag of the edition's tree (the draft
+        edition's document counts as unpublished: strategy/public.py)."""
+        for name, value in {"status": status, **fields}.items():
+            setattr(self, name, value)
+        Edition.objects.filter(pk=self.pk).update(status=status, **fields)
+        StrategyElement.objects.filter(edition=self).refresh_public()
+
+    def send_to_consultation(self, deadline: datetime.date) -> None:
+        """Utkast → høring: the public sees the edition, marked as a consultation draft."""
+        with tree_lock():
+            self.refresh_from_db()
+            if self.status != EditionStatus.DRAFT:
+                raise ValidationError("Bare en utgave i utkast kan sendes på høring.")
+            if deadline is None:
+                raise ValidationError("Høringsfristen må fylles ut.")
+            self._set_status(EditionStatus.CONSULTATION, consultation_deadline=deadline)
+        ContentVersion.bump()
+
+    def adopt(self, adopted_on: datetime.date | None = None, case_reference: str = "") -> None:
+        """Utkast or høring → gjeldende; the edition in force until now → erstattet, with the
+        date and this edition as its successor. One transaction: the portal never has two
+        editions in force, nor none."""
+        with tree_lock():
+            self.refresh_from_db()
+            if self.status not in (EditionStatus.DRAFT, EditionStatus.CONSULTATION):
+                raise ValidationError("Bare en utgave i utkast eller på høring kan vedtas.")
+            if not StrategyElement.objects.filter(edition=self, parent__isnull=True).exists():
+                raise ValidationError("Utgaven har ikke noe dokument.")
+            now = timezone.now()
+            former = Edition.objects.select_for_update().filter(status=EditionStatus.IN_FORCE)
+            for edition in former:
+                edition._set_status(EditionStatus.SUPERSEDED, superseded_at=now, replaced_by=self)
+            self._set_status(
+                EditionStatus.IN_FORCE,
+                in_force_since=now,
+                adopted_on=adopted_on or self.adopted_on,
+                case_reference=case_reference or self.case_reference,
+            )
+        ContentVersion.bump()
+
+    def url_for_path(self, path: str) -> str:
+        """The URL of an element path in this edition: the plain URL while in force."""
+        if self.is_in_force:
+            if not path:
+                return reverse("strategy:front-page")
+            return reverse("strategy:element", kwargs={"element_path": path})
+        if not path:
+            return reverse("strategy:edition-front-page", kwargs={"period": self.period})
+        return reverse(
+            "strategy:edition-element", kwargs={"period": self.period, "element_path": path}
+        )
+
+
 
 
 class StrategyElement(MPTTModel):
@@ -306,11 +530,28 @@ class StrategyElement(MPTTModel):
         related_name="children",
         verbose_name="overordnet element",
     )
+    edition = models.ForeignKey(
+        Edition,
+        on_delete=models.PROTECT,
+        related_name="elements",
+        verbose_name="utgave",
+        editable=False,
+        help_text="Settes fra det overordnede elementet.",
+    )
+    # The same element ("work") in the edition this one was copied from.
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="successors",
+        verbose_name="forgjenger",
+    )
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     code = models.CharField(
         "referansekode",
         max_length=20,
-        unique=True,
         blank=True,
         help_text="Kort, permanent kode som brukes i lenker og sitater, f.eks. «T-S2». "
         "Står feltet tomt, får elementet neste ledige kode. Koden kan ikke endres senere.",
@@ -322,7 +563,7 @@ class StrategyElement(MPTTModel):
         blank=True,
         help_text="Lages fra tittelen når feltet står tomt; æ, ø og å blir ae, o og a.",
     )
-    path = models.CharField("sti", max_length=MAX_PATH_LENGTH, unique=True, editable=False)
+    path = models.CharField("sti", max_length=MAX_PATH_LENGTH, editable=False)
     body = models.TextField(
         "brødtekst",
         blank=True,
@@ -355,14 +596,25 @@ class StrategyElement(MPTTModel):
     class Meta:
         verbose_name = "strategielement"
         verbose_name_plural = "strategielementer"
+        # Codes and paths repeat across editions (the next edition's T-S2 is a copy); inside
+        # one edition each names one element.
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="unique_code_per_edition"),
+            models.UniqueConstraint(fields=["edition", "path"], name="unique_path_per_edition"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_title}".strip()
 
     def get_absolute_url(self) -> str:
-        if not self.path:
-            return reverse("strategy:front-page")
-        return reverse("strategy:element", kwargs={"element_path": self.path})
+        return self.edition.url_for_path(self.path)
+
+    def get_edition_permalink(self) -> str:
+        """The edition-qualified permanent link, /r/2025-2028/T-S2/."""
+        return reverse(
+            "strategy:edition-permalink",
+            kwargs={"period": self.edition.period, "code": self.code},
+        )
 
     @property
     def display_title(self) -> str:
@@ -430,7 +682,12 @@ class StrategyElement(MPTTModel):
                     "bindestrek mellom delene, f.eks. «T-S2»."
                 }
             )
-        if DeletedElement.objects.filter(code=self.code).exists():
+        edition_id = self.edition_of_new_element()
+        if type(self).objects.filter(edition_id=edition_id, code=self.code).exists():
+            raise ValidationError(
+                {"code": f"Referansekoden «{self.code}» er allerede i bruk i denne utgaven."}
+            )
+        if DeletedElement.objects.filter(edition_id=edition_id, code=self.code).exists():
             raise ValidationError(
                 {
                     "code": f"Referansekoden «{self.code}» ble brukt av et slettet element og "
@@ -446,15 +703,31 @@ class StrategyElement(MPTTModel):
         if len(stem) + 4 > type(self)._meta.get_field("code").max_length:
             # Under a very long hand-written code the prefix is dropped rather than overflow.
             stem = letters
+        edition_id = self.edition_of_new_element()
         issued = [
-            *type(self).objects.filter(code__startswith=stem).values_list("code", flat=True),
-            *DeletedElement.objects.filter(code__startswith=stem).values_list("code", flat=True),
+            *type(self)
+            .objects.filter(edition_id=edition_id, code__startswith=stem)
+            .values_list("code", flat=True),
+            *DeletedElement.objects.filter(edition_id=edition_id, code__startswith=stem)
+            .values_list("code", flat=True),
         ]
         self.code = next_code(stem, issued)
+
+    def edition_of_new_element(self) -> int | None:
+        """The edition an element belongs to: its parent's (a document brings its own)."""
+        if self.parent_id is not None:
+            return type(self).objects.filter(pk=self.parent_id).values_list(
+                "edition_id", flat=True
+            ).first()
+        return self.edition_id
 
     def validate_unique(self, exclude=None) -> None:
         # The path is derived on save, where a clash gets a numbered slug instead of an error.
         super().validate_unique(exclude={*(exclude or ()), "path"})
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The edition comes from the parent on save; check_code checks the code per edition.
+        super().validate_constraints(exclude={*(exclude or ()), "path", "code", "edition"})
 
     def slug_or_default(self) -> str:
         return self.slug or norwegian_slugify(self.title or self.display_title)
@@ -496,9 +769,17 @@ class StrategyElement(MPTTModel):
                 )
             parent = None
             if self.parent_id is not None:
-                self.parent = parent = type(self).objects.get(pk=self.parent_id)
+                self.parent = parent = (
+                    type(self).objects.select_related("edition").get(pk=self.parent_id)
+                )
+                self.edition = parent.edition
+            elif self.edition_id is None:
+                self.edition = Edition.objects.for_new_document()
+            else:
+                self.edition = Edition.objects.get(pk=self.edition_id)
             self.is_public = is_public_under(
-                self.is_published, parent.is_public if parent is not None else None
+                self.is_published,
+                parent.is_public if parent is not None else self.edition.is_public,
             )
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "is_public"}
@@ -509,7 +790,7 @@ class StrategyElement(MPTTModel):
                 self.path = self._unique_path(self.path)
             super().save(*args, **kwargs)
             if old_path is not None and old_path != self.path:
-                ElementPath.objects.record(old_path, self.code)
+                ElementPath.objects.record(self.edition_id, old_path, self.code)
                 self.update_paths()
             if self.was_public is not None and self.was_public != self.is_public:
                 self.update_public_below()
@@ -521,7 +802,7 @@ class StrategyElement(MPTTModel):
 
     def _unique_path(self, path: str) -> str:
         """A second sibling with the same title gets "-2", "-3", ... appended to its slug."""
-        others = type(self).objects.exclude(pk=self.pk)
+        others = type(self).objects.filter(edition_id=self.edition_id).exclude(pk=self.pk)
         candidate, number = path, 1
         while others.filter(path=candidate).exists():
             number += 1
@@ -548,7 +829,7 @@ class StrategyElement(MPTTModel):
                     self.slug = element.slug
                     type(self).objects.filter(pk=element.pk).update(slug=element.slug)
                 if new_path != element.path:
-                    ElementPath.objects.record(element.path, element.code)
+                    ElementPath.objects.record(element.edition_id, element.path, element.code)
                     element.path = new_path
                     type(self).objects.filter(pk=element.pk).update(path=new_path)
 
@@ -562,7 +843,7 @@ class StrategyElement(MPTTModel):
             rows = (
                 self.get_descendants()
                 .order_by("lft")
-                .values_list("pk", "parent_id", "is_published", "is_public")
+                .values_list("pk", "parent_id", "is_published", "is_public", "edition__status")
             )
             _store_public_flags(rows, {self.pk: self.is_public})
 
@@ -662,28 +943,101 @@ class PendingChange(models.Model):
         return element
 
 
-def publish(element: StrategyElement, user=None) -> StrategyElement:
-    """Makes an element live with its pending draft applied, in one transaction."""
+# The public text of an element: a change of these while the public sees it needs a note.
+PUBLIC_TEXT_FIELDS = ("title", "body")
+CHANGE_NOTE_MAX_LENGTH = 100  # simple-history's change reason column
+
+
+def publish(element: StrategyElement, user=None, note: str = "") -> StrategyElement:
+    """Makes an element live with its pending draft applied, in one transaction. A change of
+    the text the public already sees needs a short change note («Språklig rettelse»): it is
+    listed publicly under «Endringer» on the element's page."""
+    note = " ".join(note.split())
     with tree_lock():
         element = StrategyElement.objects.select_for_update().get(pk=element.pk)
+        before = {field: getattr(element, field) for field in PUBLIC_TEXT_FIELDS}
         draft = PendingChange.objects.filter(element=element).first()
         if draft is not None:
             draft.apply_to(element)
+        text_changed = any(getattr(element, f) != v for f, v in before.items())
+        if element.is_public and text_changed and not note:
+            raise ValidationError(
+                {"note": "Skriv en kort endringsmerknad, f.eks. «Språklig rettelse»: teksten "
+                 "er offentlig, og endringen vises under «Endringer» på elementets side."}
+            )
+        if len(note) > CHANGE_NOTE_MAX_LENGTH:
+            raise ValidationError(
+                {"note": f"Endringsmerknaden kan ha høyst {CHANGE_NOTE_MAX_LENGTH} tegn."}
+            )
         element.is_published = True
         element.full_clean()
         element._history_user = user
-        element._change_reason = "Publisert"
+        element._change_reason = note or "Publisert"
         element.save()
         if draft is not None:
             draft.delete()
     return element
 
 
+def copy_edition_tree(source: Edition, target: Edition, user=None) -> None:
+    """Insert a copy of ``source``'s tree into ``target`` (empty), level by level: the nested-set
+    numbers are the source's with a new tree id, so the order is kept exactly. Runs inside the
+    caller's tree lock; every copy and source gets its first history row."""
+    elements = list(StrategyElement.objects.filter(edition=source).order_by("level", "lft"))
+    if not elements:
+        return
+    tree_id = (
+        StrategyElement.objects.aggregate(models.Max("tree_id"))["tree_id__max"] or 0
+    ) + 1
+    copies: dict[int, StrategyElement] = {}
+    reason = f"Kopiert fra utgave {source.period_label}"
+    for level in sorted({element.level for element in elements}):
+        batch = []
+        for element in (e for e in elements if e.level == level):
+            copy = StrategyElement(
+                edition=target,
+                predecessor_id=element.pk,
+                parent=copies[element.parent_id] if element.parent_id else None,
+                kind=element.kind,
+                code=element.code,
+                title=element.title,
+                slug=element.slug,
+                path=element.path,
+                body=element.body,
+                is_published=element.is_published,
+                is_public=False,  # a draft edition; refresh_public below derives it anyway
+                lft=element.lft,
+                rght=element.rght,
+                level=element.level,
+                tree_id=tree_id,
+            )
+            copies[element.pk] = copy
+            batch.append(copy)
+        StrategyElement.objects.bulk_create(batch)
+        StrategyElement.history.bulk_history_create(
+            batch, default_user=user, default_change_reason=reason
+        )
+    sources = [
+        Source(
+            element=copies[source_row.element_id],
+            number=source_row.number,
+            text=source_row.text,
+            url=source_row.url,
+            anchor=source_row.anchor,
+        )
+        for source_row in Source.objects.filter(element__edition=source)
+    ]
+    Source.objects.bulk_create(sources)
+    Source.history.bulk_history_create(sources, default_user=user, default_change_reason=reason)
+    StrategyElement.objects.filter(edition=target).refresh_public()
+
+
 class ElementPathQuerySet(models.QuerySet):
-    def record(self, path: str, code: str) -> None:
-        """Remember that ``path`` led to the element ``code``; the latest owner of a path wins."""
+    def record(self, edition_id: int, path: str, code: str) -> None:
+        """Remember that ``path`` of an edition led to the element ``code``; the latest owner
+        of a path wins."""
         if path:
-            self.update_or_create(path=path, defaults={"code": code})
+            self.update_or_create(edition_id=edition_id, path=path, defaults={"code": code})
 
 
 class ElementPath(models.Model):
@@ -691,7 +1045,10 @@ class ElementPath(models.Model):
     answers (301 to the element's current page, or 410 if it is gone). Keyed by the permanent
     code, not a foreign key, so the record outlives the element."""
 
-    path = models.CharField("tidligere sti", max_length=MAX_PATH_LENGTH, unique=True)
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="former_paths", verbose_name="utgave"
+    )
+    path = models.CharField("tidligere sti", max_length=MAX_PATH_LENGTH)
     code = models.CharField("referansekode", max_length=20, db_index=True)
     recorded_at = models.DateTimeField("registrert", auto_now=True)
 
@@ -700,6 +1057,9 @@ class ElementPath(models.Model):
     class Meta:
         verbose_name = "tidligere adresse"
         verbose_name_plural = "tidligere adresser"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "path"], name="unique_former_path")
+        ]
 
     def __str__(self) -> str:
         return f"/{self.path}/ → {self.code}"
@@ -713,7 +1073,10 @@ class DeletedElement(models.Model):
     it when it was deleted, its old URLs answer 410 Gone with a page saying what it was, when
     it was removed, and where its parent is."""
 
-    code = models.CharField("referansekode", max_length=20, unique=True)
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="tombstones", verbose_name="utgave"
+    )
+    code = models.CharField("referansekode", max_length=20)
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     title = models.CharField("tittel", max_length=500, blank=True)
     path = models.CharField("siste sti", max_length=MAX_PATH_LENGTH, blank=True)
@@ -727,12 +1090,18 @@ class DeletedElement(models.Model):
     class Meta:
         verbose_name = "slettet element"
         verbose_name_plural = "slettede elementer"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="unique_tombstone_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("strategy:permalink", kwargs={"code": self.code})
+        return reverse(
+            "strategy:edition-permalink",
+            kwargs={"period": self.edition.period, "code": self.code},
+        )
 
 
 @receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
@@ -747,10 +1116,11 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
         .first()
     ) or {**{name: getattr(instance, name) for name in fields}, "parent__is_public": False}
     instance.was_public = stored["is_public"]
-    ElementPath.objects.record(stored["path"], instance.code)
+    ElementPath.objects.record(instance.edition_id, stored["path"], instance.code)
     # Only what the public could see goes on the 410 page; a public element's parent is public.
     parent_shown = bool(stored["parent__is_public"])
     DeletedElement.objects.update_or_create(
+        edition_id=instance.edition_id,
         code=instance.code,
         defaults={
             "kind": instance.kind,

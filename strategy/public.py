@@ -13,21 +13,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# An edition's status (strategy.models.EditionStatus values): the editors' draft edition is not
+# public; the consultation draft, the edition in force and superseded ones are.
+UNPUBLISHED_EDITION_STATUSES = frozenset({"utkast"})
+
+
+def edition_is_public(status: str) -> bool:
+    """Whether the public may see an edition at all: its document (the root) counts as if it had
+    an unpublished parent while the edition is a draft."""
+    return status not in UNPUBLISHED_EDITION_STATUSES
+
 
 def is_public_under(is_published: bool, parent_is_public: bool | None) -> bool:
-    """The rule. ``parent_is_public`` is None for a root (no parent)."""
+    """The rule. ``parent_is_public`` is None for a root (no parent) whose edition is not
+    known; a root passes ``edition_is_public(status)`` of its edition instead."""
     return bool(is_published) and parent_is_public is not False
 
 
 def derive_public_flags(
-    rows: Iterable[tuple[int, int | None, bool]], known: dict[int, bool] | None = None
+    rows: Iterable[tuple[int, int | None, bool]],
+    known: dict[int, bool] | None = None,
+    root_flags: dict[int, bool] | None = None,
 ) -> dict[int, bool]:
     """The flag of every row, from ``(pk, parent_id, is_published)`` in tree order (every
     parent before its children). ``known`` gives the flags of parents outside ``rows`` (the
     parent of a subtree's top). A parent that is neither in ``rows`` nor known makes its
-    children not public: nothing is public that cannot be shown to sit under a public parent."""
+    children not public: nothing is public that cannot be shown to sit under a public parent.
+    ``root_flags`` gives, per root pk, ``edition_is_public`` of the root's edition."""
     flags = dict(known or {})
+    root_flags = root_flags or {}
     for pk, parent_id, is_published in rows:
-        parent_flag = None if parent_id is None else flags.get(parent_id, False)
+        if parent_id is None:
+            parent_flag = root_flags.get(pk)
+        else:
+            parent_flag = flags.get(parent_id, False)
         flags[pk] = is_public_under(is_published, parent_flag)
     return flags

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import citation, permalinks
+from . import citation, edition_pages, permalinks
 from .caching import public_page
 from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
 from .origin import absolute_url
@@ -80,7 +80,7 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
 def element_detail(request: HttpRequest, element_path: str) -> HttpResponse:
     if len(element_path) > MAX_PATH_LENGTH:
         return not_found(request)
-    element = StrategyElement.objects.public().filter(path=element_path).first()
+    element = StrategyElement.objects.public().in_force().filter(path=element_path).first()
     if element is None:
         # Renamed, moved or deleted: its old path still answers (301 or 410).
         return permalinks.former_path(request, element_path)
@@ -118,6 +118,12 @@ def render_element_page(
         siblings_heading = f"{heading} i {element.parent.title}"
     # Cards (focus areas, themes) show no body text, so their footnotes belong on their own page.
     shown = [element, *(child for child in element.get_children() if child.kind not in CARD_KINDS)]
+    day = citation.today()
+    edition_permalink = element.get_edition_permalink()
+    dated_link = reverse(
+        "strategy:dated-element",
+        kwargs={"period": element.edition.period, "code": element.code, "day": day},
+    )
     return render(
         request,
         template_name,
@@ -133,9 +139,11 @@ def render_element_page(
             "citation": citation.citation_text(
                 element,
                 ancestors,
-                absolute_url(reverse("strategy:permalink", kwargs={"code": element.code})),
-                citation.today(),
+                absolute_url(edition_permalink),
+                day,
+                dated_url=absolute_url(dated_link),
             ),
+            **edition_pages.element_context(element),
             **(extra_context or {}),
         },
     )

@@ -37,7 +37,7 @@ class Command(loaddata.Command):
 
     def loaddata(self, fixture_labels):
         self._element_files: dict[int, str] = {}
-        self._codes: dict[str, int] = {}
+        self._codes: dict[tuple[int, str], int] = {}
         self._sources: list[tuple[Source, str]] = []
         self._labels_left = len(fixture_labels)
         super().loaddata(fixture_labels)
@@ -52,10 +52,11 @@ class Command(loaddata.Command):
         element = obj.object
         if isinstance(element, StrategyElement):
             file = getattr(self, "_current_file", "?")
-            clash = self._codes.get(element.code)
+            key = (element.edition_id, element.code)
+            clash = self._codes.get(key)
             if clash is None:
                 clash = (
-                    StrategyElement.objects.filter(code=element.code)
+                    StrategyElement.objects.filter(edition_id=element.edition_id, code=element.code)
                     .exclude(pk=element.pk)
                     .values_list("pk", flat=True)
                     .first()
@@ -66,7 +67,7 @@ class Command(loaddata.Command):
                     f"strategielement pk={element.pk}: referansekoden «{element.code}» er "
                     f"allerede brukt av strategielement pk={clash}."
                 )
-            self._codes[element.code] = element.pk
+            self._codes[key] = element.pk
             self._element_files[element.pk] = file
         elif isinstance(element, Source):
             self._sources.append((element, getattr(self, "_current_file", "?")))
@@ -83,7 +84,9 @@ class Command(loaddata.Command):
             self._check_tree()
 
     def _check_tree(self) -> None:
-        elements = list(StrategyElement.objects.order_by("tree_id", "lft", "pk"))
+        elements = list(
+            StrategyElement.objects.select_related("edition").order_by("tree_id", "lft", "pk")
+        )
         problems = tree_problems(elements)
         present = {element.pk for element in elements}
         for source, file in self._sources:

@@ -1,0 +1,203 @@
+"""Public pages of the editions: the list (/utgaver/), each edition's front page, whole strategy
+and element pages under /utgaver/<periode>/, and the dated view of an element
+(/r/<periode>/<code>/<YYYY-MM-DD>/) with its word-level changes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import citation, edition_pages, permalinks, views
+from .caching import public_page
+from .models import MAX_PATH_LENGTH, DeletedElement, Edition, Kind, StrategyElement
+from .presentation import child_groups
+
+
+def _public_edition(period: str) -> Edition | None:
+    edition = Edition.objects.filter(period=period).first()
+    return edition if edition is not None and edition.is_public else None
+
+
+def _navigation_of(root: StrategyElement) -> list[StrategyElement]:
+    return [child for child in root.get_children() if child.kind == Kind.SECTION]
+
+
+def edition_list(request: HttpRequest) -> HttpResponse:
+    """Every public edition with its period, status and dates, newest first. Two queries."""
+    editions = list(
+        Edition.objects.exclude(status="utkast").select_related("replaced_by").order_by("-period")
+    )
+    return render(
+        request,
+        "strategy/editions/list.html",
+        {"editions": editions, "navigation": views.error_page_navigation()},
+    )
+
+
+def _root_of(edition: Edition, **filters) -> dict[int, StrategyElement]:
+    return StrategyElement.objects.public().filter(edition=edition, **filters).with_sources().linked()
+
+
+@public_page
+def edition_front_page(request: HttpRequest, period: str) -> HttpResponse:
+    edition = _public_edition(period)
+    if edition is None:
+        return views.not_found(request)
+    nodes = _root_of(edition, level__lte=2)
+    root = next((node for node in nodes.values() if node.parent_id is None), None)
+    if root is None:
+        return views.not_found(request)
+    return render(
+        request,
+        "strategy/front_page.html",
+        {
+            "root": root,
+            "edition": edition,
+            "groups": child_groups(root),
+            "navigation": _navigation_of(root),
+            "sources": [s for node in nodes.values() for s in node.sources.all()],
+        },
+    )
+
+
+@public_page
+def edition_whole_strategy(request: HttpRequest, period: str) -> HttpResponse:
+    edition = _public_edition(period)
+    if edition is None:
+        return views.not_found(request)
+    nodes = _root_of(edition)
+    root = next((node for node in nodes.values() if node.parent_id is None), None)
+    if root is None:
+        return views.not_found(request)
+    return render(
+        request,
+        "strategy/whole_strategy.html",
+        {
+            "root": root,
+            "edition": edition,
+            "navigation": _navigation_of(root),
+            "sources": [s for node in nodes.values() for s in node.sources.all()],
+        },
+    )
+
+
+@public_page(shows_today=True)
+def edition_element(request: HttpRequest, period: str, element_path: str) -> HttpResponse:
+    edition = _public_edition(period)
+    if edition is None or len(element_path) > MAX_PATH_LENGTH:
+        return views.not_found(request)
+    element = StrategyElement.objects.public().filter(edition=edition, path=element_path).first()
+    if element is None:
+        return permalinks.former_path(request, element_path, edition)
+    nodes = StrategyElement.objects.public().context_of(element).with_sources().linked()
+    if element.pk not in nodes:
+        return views.not_found(request)
+    return views.render_element_page(request, nodes[element.pk])
+
+
+def dated_element(
+    request: HttpRequest, period: str, code: str, day: datetime.date
+) -> HttpResponse:
+    """/r/2025-2028/T-S2/2026-03-01/: the element as it stood at the end of that day (Oslo).
+    Before it existed (or was public): 404 saying so; after its deletion: 410."""
+    edition = _public_edition(period)
+    if edition is None:
+        return views.not_found(request)
+    element = (
+        StrategyElement.objects.filter(edition=edition, code=code).select_related("edition").first()
+    )
+    if element is not None and not element.is_public:
+        return views.not_found(request)
+    if day > edition_pages.today():
+        return _dated_not_found(request, code, day, "Datoen har ikke vært ennå.")
+    element_id = element.pk if element is not None else _deleted_element_id(edition, code)
+    if element_id is None:
+        return views.not_found(request)
+    versions = edition_pages.versions_of(element_id, element)
+    answer = edition_pages.as_of(versions, day)
+    if answer.status == 404:
+        return _dated_not_found(
+            request,
+            code,
+            day,
+            f"Elementet {code} fantes ikke i offentlig versjon {citation.norwegian_date(day)}.",
+        )
+    if answer.status == 410:
+        tombstone = DeletedElement.objects.filter(edition=edition, code=code).first()
+        if tombstone is None:
+            return views.not_found(request)
+        return permalinks.gone(request, tombstone)
+    version = answer.version
+    changes = edition_pages.public_changes(versions)
+    return render(
+        request,
+        "strategy/editions/dated_element.html",
+        {
+            "edition": edition,
+            "element": element,
+            "code": code,
+            "day": day,
+            "day_label": citation.norwegian_date(day),
+            "version": version,
+            "changed_since": answer.changed_since,
+            "changes": changes,
+            "navigation": views.error_page_navigation(),
+        },
+    )
+
+
+def _deleted_element_id(edition: Edition, code: str) -> int | None:
+    """The id a deleted element had, from its history (its tombstone keeps only the code)."""
+    return (
+        StrategyElement.history.filter(edition_id=edition.pk, code=code, history_type="-")
+        .order_by("-history_date")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def _dated_not_found(
+    request: HttpRequest, code: str, day: datetime.date, message: str
+) -> HttpResponse:
+    return render(
+        request,
+        "404.html",
+        {
+            "navigation": views.error_page_navigation(),
+            "request_path": request.path,
+            "dated_message": message,
+        },
+        status=404,
+    )
+
+
+def element_change(request: HttpRequest, period: str, code: str, version_id: int) -> HttpResponse:
+    """/r/2025-2028/T-S2/endringer/<nr>/: the word-level difference a published change made."""
+    edition = _public_edition(period)
+    if edition is None:
+        return views.not_found(request)
+    element = StrategyElement.objects.public().filter(edition=edition, code=code).first()
+    if element is None:
+        return views.not_found(request)
+    element.edition = edition
+    pairs = edition_pages.public_changes(edition_pages.versions_of(element.pk, element))
+    pair = next((pair for pair in pairs if pair[0].history_id == version_id), None)
+    if pair is None:
+        return views.not_found(request)
+    new, old = pair
+    return render(
+        request,
+        "strategy/editions/change.html",
+        {
+            "edition": edition,
+            "element": element,
+            "new": new,
+            "old": old,
+            "title_diff": edition_pages.word_diff(old.title, new.title),
+            "body_diff": edition_pages.word_diff(old.body, new.body),
+            "day": new.date.astimezone(edition_pages.oslo()).date(),
+            "navigation": views.error_page_navigation(),
+        },
+    )
