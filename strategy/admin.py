@@ -271,3 +271,6 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         # A reference code is permanent once given: printed council documents cite it.
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "code") if obj is not None else readonly
+
+
+from . import edition_admin  # noqa: E402,F401  (registers the editions' admin)

@@ -177,9 +177,7 @@ def predecessors(element: StrategyElement) -> list[StrategyElement]:
     found: list[StrategyElement] = []
     pk = element.predecessor_id
     while pk is not None and len(found) < 50:
-        earlier = (
-            StrategyElement.objects.public().filter(pk=pk).select_related("edition").first()
-        )
+        earlier = StrategyElement.objects.public().filter(pk=pk).select_related("edition").first()
         if earlier is None:
             break
         found.append(earlier)

@@ -37,7 +37,9 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 
 
 def _root_of(edition: Edition, **filters) -> dict[int, StrategyElement]:
-    return StrategyElement.objects.public().filter(edition=edition, **filters).with_sources().linked()
+    return (
+        StrategyElement.objects.public().filter(edition=edition, **filters).with_sources().linked()
+    )
 
 
 @public_page
@@ -97,9 +99,7 @@ def edition_element(request: HttpRequest, period: str, element_path: str) -> Htt
     return views.render_element_page(request, nodes[element.pk])
 
 
-def dated_element(
-    request: HttpRequest, period: str, code: str, day: datetime.date
-) -> HttpResponse:
+def dated_element(request: HttpRequest, period: str, code: str, day: datetime.date) -> HttpResponse:
     """/r/2025-2028/T-S2/2026-03-01/: the element as it stood at the end of that day (Oslo).
     Before it existed (or was public): 404 saying so; after its deletion: 410."""
     edition = _public_edition(period)

@@ -156,7 +156,7 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     if request.method == "POST":
         ensure_baseline(element)
         try:
-            element = publish(element, user=request.user)
+            element = publish(element, user=request.user, note=request.POST.get("note", ""))
         except ValidationError as error:
             model_admin.message_user(
                 request,

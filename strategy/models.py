@@ -174,9 +174,7 @@ def _store_public_flags(
         [(pk, parent, published) for pk, parent, published, _, _ in rows],
         known,
         root_flags={
-            pk: edition_is_public(status)
-            for pk, parent, _, _, status in rows
-            if parent is None
+            pk: edition_is_public(status) for pk, parent, _, _, status in rows if parent is None
         },
     )
     changed = [pk for pk, _parent, _published, stored, _ in rows if derived[pk] != stored]
@@ -441,6 +439,9 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return f"{self.period_label} ({self.get_status_display().lower()})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:edition-front-page", kwargs={"period": self.period})
+
     @property
     def period_label(self) -> str:
         """2025–2028, with the en dash of printed text."""
@@ -453,9 +454,6 @@ class Edition(models.Model):
     @property
     def is_public(self) -> bool:
         return edition_is_public(self.status)
-
-    def get_absolute_url(self) -> str:
-        return reverse("strategy:edition-front-page", kwargs={"period": self.period})
 
     def root(self) -> StrategyElement | None:
         return StrategyElement.objects.filter(edition=self, parent__isnull=True).first()
@@ -512,8 +510,6 @@ class Edition(models.Model):
         return reverse(
             "strategy:edition-element", kwargs={"period": self.period, "element_path": path}
         )
-
-
 
 
 class StrategyElement(MPTTModel):
@@ -708,17 +704,21 @@ class StrategyElement(MPTTModel):
             *type(self)
             .objects.filter(edition_id=edition_id, code__startswith=stem)
             .values_list("code", flat=True),
-            *DeletedElement.objects.filter(edition_id=edition_id, code__startswith=stem)
-            .values_list("code", flat=True),
+            *DeletedElement.objects.filter(
+                edition_id=edition_id, code__startswith=stem
+            ).values_list("code", flat=True),
         ]
         self.code = next_code(stem, issued)
 
     def edition_of_new_element(self) -> int | None:
         """The edition an element belongs to: its parent's (a document brings its own)."""
         if self.parent_id is not None:
-            return type(self).objects.filter(pk=self.parent_id).values_list(
-                "edition_id", flat=True
-            ).first()
+            return (
+                type(self)
+                .objects.filter(pk=self.parent_id)
+                .values_list("edition_id", flat=True)
+                .first()
+            )
         return self.edition_id
 
     def validate_unique(self, exclude=None) -> None:
@@ -962,8 +962,10 @@ def publish(element: StrategyElement, user=None, note: str = "") -> StrategyElem
         text_changed = any(getattr(element, f) != v for f, v in before.items())
         if element.is_public and text_changed and not note:
             raise ValidationError(
-                {"note": "Skriv en kort endringsmerknad, f.eks. «Språklig rettelse»: teksten "
-                 "er offentlig, og endringen vises under «Endringer» på elementets side."}
+                {
+                    "note": "Skriv en kort endringsmerknad, f.eks. «Språklig rettelse»: teksten "
+                    "er offentlig, og endringen vises under «Endringer» på elementets side."
+                }
             )
         if len(note) > CHANGE_NOTE_MAX_LENGTH:
             raise ValidationError(
@@ -986,9 +988,7 @@ def copy_edition_tree(source: Edition, target: Edition, user=None) -> None:
     elements = list(StrategyElement.objects.filter(edition=source).order_by("level", "lft"))
     if not elements:
         return
-    tree_id = (
-        StrategyElement.objects.aggregate(models.Max("tree_id"))["tree_id__max"] or 0
-    ) + 1
+    tree_id = (StrategyElement.objects.aggregate(models.Max("tree_id"))["tree_id__max"] or 0) + 1
     copies: dict[int, StrategyElement] = {}
     reason = f"Kopiert fra utgave {source.period_label}"
     for level in sorted({element.level for element in elements}):

@@ -43,9 +43,6 @@ def derive_public_flags(
     flags = dict(known or {})
     root_flags = root_flags or {}
     for pk, parent_id, is_published in rows:
-        if parent_id is None:
-            parent_flag = root_flags.get(pk)
-        else:
-            parent_flag = flags.get(parent_id, False)
+        parent_flag = root_flags.get(pk) if parent_id is None else flags.get(parent_id, False)
         flags[pk] = is_public_under(is_published, parent_flag)
     return flags
