@@ -126,7 +126,7 @@ class EditionAdmin(admin.ModelAdmin):
     def start_view(self, request: HttpRequest) -> HttpResponse:
         self._require(request)
         title = "Start ny utgave"
-        form = StartEditionForm(request.POST or None)
+        form = StartEditionForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             period = form.cleaned_data["period"].strip()
             return self._run(
@@ -144,7 +144,7 @@ class EditionAdmin(admin.ModelAdmin):
         self._require(request)
         edition = get_object_or_404(Edition, pk=pk)
         title = f"Send utgave {edition.period_label} på høring"
-        form = ConsultationForm(request.POST or None)
+        form = ConsultationForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             return self._run(
                 request,
@@ -162,7 +162,7 @@ class EditionAdmin(admin.ModelAdmin):
         self._require(request)
         edition = get_object_or_404(Edition, pk=pk)
         title = f"Vedta utgave {edition.period_label}"
-        form = AdoptForm(request.POST or None)
+        form = AdoptForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             return self._run(
                 request,

@@ -55,7 +55,11 @@ def former_path(
             .first()
         )
         if code is not None:
-            return answer_for_code(request, candidate, code, requested_path=element_path)
+            # A path a draft edition recorded (a deleted draft copy) answers nothing public:
+            # the next edition in line may still know it.
+            answer = _answer(request, candidate, code, requested_path=element_path)
+            if answer is not None:
+                return answer
     return views.not_found(request)
 
 
@@ -70,6 +74,13 @@ def _plain_path_editions() -> list[Edition]:
 def answer_for_code(
     request: HttpRequest, edition: Edition, code: str, requested_path: str = ""
 ) -> HttpResponse:
+    return _answer(request, edition, code, requested_path) or views.not_found(request)
+
+
+def _answer(
+    request: HttpRequest, edition: Edition, code: str, requested_path: str = ""
+) -> HttpResponse | None:
+    """301 to the element, 410 for a public element deleted, None for nothing public."""
     element = (
         StrategyElement.objects.filter(edition=edition, code=code)
         .only("pk", "path", "is_public", "edition")
@@ -81,13 +92,13 @@ def answer_for_code(
         # redirect to itself (the element there is not public, or the view would have shown it).
         url = element.get_absolute_url()
         if not element.is_public or url.strip("/") == requested_path:
-            return views.not_found(request)
+            return None
         return HttpResponsePermanentRedirect(url)
     # A tombstone tells only what the public could once see: a deleted draft answers 404,
     # exactly as before it was deleted.
     tombstone = DeletedElement.objects.filter(edition=edition, code=code, was_public=True).first()
     if tombstone is None:
-        return views.not_found(request)
+        return None
     return gone(request, tombstone)
 
 

@@ -12,6 +12,9 @@ EDITOR_PERMISSIONS = [
     *(f"{action}_pendingchange" for action in ("view", "add", "change", "delete")),
     "view_historicalstrategyelement",
     "view_historicalsource",
+    # Editions: start, send to consultation and adopt (strategy/edition_admin.py).
+    "view_edition",
+    "change_edition",
 ]
 
 

@@ -77,7 +77,7 @@ def test_absolute_urls_come_from_the_configured_origin(client, strategy, setting
     page = f"https://strategi.example.no{element.get_absolute_url()}"
     assert f'<link rel="canonical" href="{page}">' in html
     assert f'<meta property="og:url" content="{page}">' in html
-    assert "Permanent lenke: https://strategi.example.no/r/T-S2/" in html
+    assert "Permanent lenke: https://strategi.example.no/r/2025-2028/T-S2/" in html
     data = client.get(reverse("strategy:strategy-json"), HTTP_HOST="localhost").json()
     assert data["kilde"] == "https://strategi.example.no/api/strategi.json"
     assert data["element"]["permanent_url"] == "https://strategi.example.no/r/OR/"

@@ -1,0 +1,349 @@
+"""Editions and point in time: the 2025–2028 edition, starting, consulting on and adopting the
+next one, links that keep naming what they named, change notes, dated views."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from strategy.integrity import tree_problems
+from strategy.models import (
+    Edition,
+    EditionStatus,
+    ElementPath,
+    Kind,
+    PendingChange,
+    Source,
+    StrategyElement,
+    publish,
+)
+from tests.admin_helpers import make_editor
+
+TITLE = "Strategiske føringer for Osloregionen 2025–2028"
+NEXT = "2029-2032"
+
+
+def element(edition: Edition, code: str) -> StrategyElement:
+    return StrategyElement.objects.select_related("edition").get(edition=edition, code=code)
+
+
+def first_edition() -> Edition:
+    return Edition.objects.get(period="2025-2028")
+
+
+@pytest.fixture
+def next_edition(strategy) -> Edition:
+    return Edition.objects.start_new(NEXT)
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+# 1. The document and its editions ---------------------------------------------------------
+
+
+def test_the_document_has_the_owners_title_period_and_adopting_body_and_no_invented_dates(
+    client, strategy
+):
+    """Prevents the portal calling the document «Strategi for Osloregionen» and inventing an
+    adoption date the owner never gave."""
+    edition = first_edition()
+    assert strategy.title == TITLE
+    assert edition.status == EditionStatus.IN_FORCE and edition.answers_unqualified_links
+    assert edition.adopted_by == "Representantskapet i Osloregionen IPR"
+    assert edition.adopted_on is None and edition.case_reference == ""
+    page = text_of(client.get("/"))
+    assert f"<h1>{TITLE}</h1>" in page
+    assert "Utgave 2025–2028 · Gjeldende · Vedtas av Representantskapet i Osloregionen IPR" in page
+    assert "Vedtatt " not in page and "None" not in page
+    listing = text_of(client.get("/utgaver/"))
+    assert "2025–2028" in listing and "Gjeldende" in listing
+
+
+def test_only_one_edition_can_be_in_force(strategy):
+    """Prevents two editions in force at once (which one would the plain URLs show?)."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Edition.objects.create(period=NEXT, status=EditionStatus.IN_FORCE)
+
+
+def test_starting_an_edition_copies_everything_and_leaves_the_edition_in_force_alone(
+    client, strategy
+):
+    """Prevents a new edition that loses elements, order, text or sources, or that changes
+    (or shows itself through) the edition in force."""
+    before_pages = {
+        url: text_of(client.get(url))
+        for url in ("/", "/hele-strategien/", "/sitemap.xml", "/api/strategi.json")
+    }
+    old = list(StrategyElement.objects.filter(edition=first_edition()).order_by("lft"))
+    edition = Edition.objects.start_new(NEXT)
+    assert edition.status == EditionStatus.DRAFT and edition.copied_from == first_edition()
+    copies = list(StrategyElement.objects.filter(edition=edition).order_by("lft"))
+    assert [(c.code, c.title, c.body, c.path, c.kind, c.level) for c in copies] == [
+        (o.code, o.title, o.body, o.path, o.kind, o.level) for o in old
+    ]
+    assert [c.predecessor_id for c in copies] == [o.pk for o in old]
+    assert {c.parent.predecessor_id for c in copies if c.parent_id} <= {o.pk for o in old}
+    assert not any(c.is_public for c in copies)
+    assert sorted(
+        Source.objects.filter(element__edition=edition).values_list("number", "text")
+    ) == sorted(
+        Source.objects.filter(element__edition=first_edition()).values_list("number", "text")
+    )
+    assert tree_problems(list(StrategyElement.objects.select_related("edition"))) == []
+    # Edit in the draft: the edition in force, its pages, search and open data stay as they were.
+    draft_item = element(edition, "T-S2")
+    draft_item.title = "Ved å prøve noe helt nytt i utkastet"
+    draft_item.save()
+    for url, before in before_pages.items():
+        assert text_of(client.get(url)) == before, url
+    assert "prøve noe helt nytt" not in text_of(client.get("/sok/", {"q": "helt nytt utkastet"}))
+    assert client.get(f"/utgaver/{NEXT}/").status_code == 404
+    assert client.get(f"/r/{NEXT}/T-S2/").status_code == 404
+
+
+def test_a_second_edition_cannot_be_started_while_one_is_in_the_works(next_edition):
+    """Prevents two competing drafts of the next edition."""
+    with pytest.raises(ValidationError, match="under arbeid"):
+        Edition.objects.start_new("2033-2036")
+    with pytest.raises(ValidationError, match="Perioden"):
+        Edition.objects.start_new("2029")
+
+
+def test_consultation_shows_the_draft_marked_and_keeps_the_edition_in_force(client, next_edition):
+    """Prevents a consultation draft that is invisible, or that replaces the edition in force."""
+    with pytest.raises(ValidationError):
+        next_edition.send_to_consultation(None)
+    next_edition.send_to_consultation(datetime.date(2028, 10, 1))
+    page = text_of(client.get(f"/utgaver/{NEXT}/"))
+    assert "Høringsutkast" in page and "1. oktober 2028" in page
+    item = element(next_edition, "T-S2")
+    assert client.get(f"/utgaver/{NEXT}/{item.path}/").status_code == 200
+    assert client.get(f"/r/{NEXT}/T-S2/")["Location"] == f"/utgaver/{NEXT}/{item.path}/"
+    assert client.get("/r/T-S2/")["Location"] == f"/{item.path}/"
+    assert StrategyElement.objects.current_document().edition == first_edition()
+
+
+# 2. Links that keep meaning what they meant -------------------------------------------------
+
+
+def test_adoption_keeps_every_printed_link_naming_the_2025_2028_element(client, strategy):
+    """Prevents the portal's worst failure: a council case's /r/T-S2/ silently showing the words
+    of a later edition."""
+    old_item = element(first_edition(), "T-S2")
+    old_words = old_item.title
+    renamed = element(first_edition(), "T-S3")
+    renamed.slug = "nytt-navn"
+    renamed.save()  # a former path of the 2025-2028 edition, printed before the rename
+    former = ElementPath.objects.get(edition=first_edition(), code="T-S3").path
+    next_edition = Edition.objects.start_new(NEXT)
+    gone_in_next = element(next_edition, "T-S1")
+    gone_in_next.delete()  # not continued in the next edition
+    new_item = element(next_edition, "T-S2")
+    new_item.title = "Ved å gjøre noe annet fra 2029"
+    new_item.save()
+    next_edition.adopt(datetime.date(2028, 12, 1), "28/123")
+
+    assert Edition.objects.get(period="2025-2028").status == EditionStatus.SUPERSEDED
+    assert Edition.objects.filter(status=EditionStatus.IN_FORCE).get() == next_edition
+    # The printed short link and the edition-qualified one name the 2025-2028 T-S2.
+    location = client.get("/r/T-S2/")["Location"]
+    assert location == f"/utgaver/2025-2028/{old_item.path}/"
+    assert client.get("/r/2025-2028/T-S2/")["Location"] == location
+    page = text_of(client.get(location))
+    assert old_words in page and "Denne utgaven er erstattet" in page
+    assert f'href="/{new_item.path}/"' in page  # its successor
+    # A former path of 2025-2028 still answers for the element it named.
+    assert client.get(f"/{former}/")["Location"] == f"/utgaver/2025-2028/{renamed.path}/"
+    # A plain path of 2025-2028 that the new edition has no element at still finds it.
+    old_four = element(first_edition(), "T-S1")
+    assert client.get(f"/{old_four.path}/")["Location"] == f"/utgaver/2025-2028/{old_four.path}/"
+    assert "ikke videreført" in text_of(client.get(f"/utgaver/2025-2028/{old_four.path}/"))
+    # The plain URLs serve the edition in force, which links back to its predecessor.
+    current = text_of(client.get(f"/{new_item.path}/"))
+    assert "Ved å gjøre noe annet fra 2029" in current
+    assert f'href="/utgaver/2025-2028/{old_item.path}/"' in current
+    assert client.get(f"/r/{NEXT}/T-S2/")["Location"] == f"/{new_item.path}/"
+    listing = text_of(client.get("/utgaver/"))
+    assert "Erstattet" in listing and "1. desember 2028 (sak 28/123)" in listing
+
+
+def test_codes_are_unique_inside_an_edition_only(next_edition):
+    """Prevents a code naming two elements of one edition, while the next edition reuses it."""
+    parent = element(next_edition, "T")
+    duplicate = StrategyElement(parent=parent, kind=Kind.STRATEGY, code="T-S2", title="Dublett")
+    with pytest.raises(ValidationError, match="allerede i bruk"):
+        duplicate.full_clean()
+    new = StrategyElement(parent=parent, kind=Kind.STRATEGY, title="Ny strategi i neste utgave")
+    new.save()
+    assert new.edition == next_edition and new.code not in set(
+        StrategyElement.objects.filter(edition=first_edition()).values_list("code", flat=True)
+    )
+
+
+def test_an_element_cannot_move_into_another_edition(next_edition):
+    """Prevents an edit in the draft edition reaching into the edition in force."""
+    with pytest.raises(ValidationError, match="egen utgave"):
+        element(next_edition, "T-S2").move_to(element(first_edition(), "T"), "last-child")
+
+
+# 3. Every published wording, at any date -------------------------------------------------
+
+
+def set_history_date(item: StrategyElement, when: datetime.datetime) -> None:
+    StrategyElement.history.filter(id=item.pk).filter(
+        history_id=StrategyElement.history.filter(id=item.pk).latest("history_date").history_id
+    ).update(history_date=when)
+
+
+def oslo(*args) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def test_a_text_change_of_a_published_element_needs_a_change_note(strategy):
+    """Prevents unexplained changes to text the public (and council cases) rely on."""
+    item = element(first_edition(), "T-S2")
+    PendingChange.objects.create(element=item, title="Ny ordlyd", slug=item.slug, body=item.body)
+    with pytest.raises(ValidationError, match="endringsmerknad"):
+        publish(item)
+    assert element(first_edition(), "T-S2").title == item.title  # nothing changed
+    publish(item, note="Språklig rettelse")
+    assert element(first_edition(), "T-S2").title == "Ny ordlyd"
+
+
+def test_dated_view_change_list_and_difference(client, strategy, monkeypatch):
+    """Prevents a dated link showing today's words instead of those of that day, and a change
+    list without notes or links."""
+    item = element(first_edition(), "T-S2")
+    original = item.title
+    item.save()  # the first recorded version
+    set_history_date(item, oslo(2025, 6, 1, 12))
+    PendingChange.objects.create(
+        element=item, title="Ved å endre ordlyden", slug=item.slug, body=item.body
+    )
+    publish(item, note="Endret etter vedtak i representantskapet 12.3.2026")
+    set_history_date(item, oslo(2026, 3, 12, 23, 30))  # late evening, Oslo time
+
+    base = f"/r/2025-2028/T-S2/"
+    before = client.get(f"{base}2026-03-01/")
+    assert before.status_code == 200
+    text = text_of(before)
+    assert original in text and "Ved å endre ordlyden" not in text.split("Endringer")[0]
+    assert (
+        "Slik teksten lød 1. mars 2026. Teksten er endret siden – se" in text
+        and "hva som er endret" in text
+    )
+    same_day = text_of(client.get(f"{base}2026-03-12/"))  # end of that day in Oslo
+    assert "Ved å endre ordlyden" in same_day and "Teksten er ikke endret siden" in same_day
+    not_yet = client.get(f"{base}2025-05-31/")
+    assert not_yet.status_code == 404 and "fantes ikke" in text_of(not_yet)
+    assert client.get(f"{base}2026-02-30/").status_code == 404  # no such day
+    assert client.get(f"{base}2999-01-01/").status_code == 404
+
+    page = text_of(client.get(item.get_absolute_url()))
+    assert "Endret etter vedtak i representantskapet 12.3.2026" in page
+    assert f'href="{base}2026-03-12/"' in page
+    version = StrategyElement.history.filter(id=item.pk).latest("history_date").history_id
+    diff = text_of(client.get(f"{base}endringer/{version}/"))
+    assert "<del>" in diff and "<ins>" in diff and "ordlyden" in diff
+    # The citation offers the dated link first and names the edition.
+    citation = page.split('id="sitat-tekst">')[1].split("</pre>")[0]
+    assert "Utgave 2025–2028 (gjeldende)" in citation
+    dated_at = citation.index("/r/2025-2028/T-S2/20")
+    assert dated_at < citation.index("Permanent lenke: http")
+    assert (
+        citation.split("Permanent lenke: ")[1].startswith("http")
+        and "/r/2025-2028/T-S2/\n" in citation
+    )
+
+
+def test_dated_view_after_a_deletion_answers_410_and_before_it_the_text(client, strategy):
+    """Prevents a deleted element's dated links failing for dates when it still stood."""
+    item = element(first_edition(), "T-S2")
+    words = item.title
+    item.save()
+    set_history_date(item, oslo(2025, 6, 1, 12))
+    item.delete()
+    latest = StrategyElement.history.filter(history_type="-", code="T-S2").latest("history_date")
+    StrategyElement.history.filter(history_id=latest.history_id).update(
+        history_date=oslo(2026, 5, 1, 12)
+    )
+    assert words in text_of(client.get("/r/2025-2028/T-S2/2026-04-30/"))
+    assert client.get("/r/2025-2028/T-S2/2026-05-02/").status_code == 410
+
+
+def test_dated_view_across_an_adoption_shows_the_edition_it_names(client, next_edition):
+    """Prevents a dated 2025-2028 link changing its words when the next edition is adopted."""
+    old_item = element(first_edition(), "T-S2")
+    new_item = element(next_edition, "T-S2")
+    new_item.title = "Ny ordlyd i 2029-2032"
+    new_item.save()
+    next_edition.adopt()
+    today = timezone.localdate().isoformat()
+    text = text_of(client.get(f"/r/2025-2028/T-S2/{today}/"))
+    assert old_item.title in text and "Ny ordlyd i 2029-2032" not in text
+
+
+# Admin ------------------------------------------------------------------------------------
+
+
+def test_the_secretariat_starts_consults_on_and_adopts_an_edition_in_the_admin(client, strategy):
+    """Prevents an edition changing status without the explicit, confirmed admin action."""
+    client.force_login(make_editor())
+    assert client.get(reverse("admin:strategy_edition_changelist")).status_code == 200
+    start = reverse("admin:strategy_edition_start")
+    assert "Start ny utgave" in text_of(client.get(start))
+    assert "Perioden" in text_of(client.post(start, {"period": "2029"}))
+    assert Edition.objects.count() == 1
+    response = client.post(start, {"period": NEXT})
+    edition = Edition.objects.get(period=NEXT)
+    assert response.status_code == 302 and edition.status == EditionStatus.DRAFT
+    consult = reverse("admin:strategy_edition_consult", args=[edition.pk])
+    assert "må fylles ut" in text_of(client.post(consult, {}))
+    client.post(consult, {"deadline": "2028-10-01"})
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.CONSULTATION
+    adopt = reverse("admin:strategy_edition_adopt", args=[edition.pk])
+    assert "Bekreft vedtaket" in text_of(client.post(adopt, {"adopted_on": "2028-12-01"}))
+    assert Edition.objects.get(pk=edition.pk).status == EditionStatus.CONSULTATION
+    client.post(adopt, {"adopted_on": "2028-12-01", "case_reference": "28/1", "confirm": "on"})
+    assert Edition.objects.get(pk=edition.pk).status == EditionStatus.IN_FORCE
+    assert first_edition().status == EditionStatus.SUPERSEDED
+    assert first_edition().replaced_by_id == edition.pk
+
+
+def test_an_edit_saved_from_a_copy_read_before_adoption_is_kept(next_edition):
+    """Prevents adoption and a concurrent edit losing either: the editor's stale copy is saved
+    after the adoption, and both the adoption and the edit stand."""
+    stale = element(next_edition, "T-S2")
+    next_edition.adopt()
+    stale.title = "Redigert under vedtaket"
+    stale.save()
+    fresh = element(next_edition, "T-S2")
+    assert fresh.title == "Redigert under vedtaket" and fresh.is_public
+    assert Edition.objects.get(pk=next_edition.pk).status == EditionStatus.IN_FORCE
+
+
+# Queries ----------------------------------------------------------------------------------
+
+
+DATED_VIEW_QUERIES = 5  # edition, element, versions, navigation (document + top)
+
+
+def test_dated_view_runs_a_fixed_number_of_queries(
+    client, generated_tree, django_assert_num_queries
+):
+    """Prevents the dated view growing in queries with the tree or the length of history."""
+    edition = generated_tree.edition
+    item = StrategyElement.objects.get(edition=edition, code="GEN-F3-S7")
+    for number in range(20):
+        item.title = f"Versjon {number}"
+        item.save()
+    url = f"/r/{edition.period}/GEN-F3-S7/{timezone.localdate().isoformat()}/"
+    with django_assert_num_queries(DATED_VIEW_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200 and "Versjon 19" in text_of(response)
