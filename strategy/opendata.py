@@ -14,6 +14,7 @@ from .caching import public_page
 from .models import (
     CODE_PATTERN,
     DeletedElement,
+    Edition,
     Kind,
     Source,
     StrategyElement,
@@ -102,6 +103,8 @@ def _envelope(root: StrategyElement) -> dict[str, Any]:
         "formatversjon": FORMAT_VERSION,
         "utgiver": "Osloregionen interkommunalt politisk råd (IPR)",
         "strategi": root.title,
+        "utgave": root.edition.period,
+        "utgavestatus": root.edition.status,
         "lisens": LICENCE,
         "kilde": absolute_url(reverse("strategy:strategy-json")),
     }
@@ -122,9 +125,11 @@ def strategy_json(request: HttpRequest) -> HttpResponse:
 @public_page
 def element_json(request: HttpRequest, code: str) -> HttpResponse:
     """One element with its hierarchy and its public subtree: 3 queries."""
-    element = StrategyElement.objects.public().filter(code=code).first()
+    element = StrategyElement.objects.public().in_force().filter(code=code).first()
     if element is None:
-        tombstone = DeletedElement.objects.filter(code=code, was_public=True).first()
+        tombstone = DeletedElement.objects.filter(
+            edition__status="gjeldende", code=code, was_public=True
+        ).first()
         if tombstone is not None:
             return _json_error(
                 f"Elementet {tombstone.code} er fjernet fra strategien.",
@@ -169,7 +174,7 @@ def elements_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     urls = Urls()
-    for element in StrategyElement.objects.public().linked().values():
+    for element in StrategyElement.objects.public().in_force().linked().values():
         writer.writerow(
             [
                 element.code,
@@ -217,23 +222,33 @@ def import_tree(data: Any) -> StrategyElement:
     codes: set[str] = set()
     _check_node(data["element"], None, codes, "roten")
     with tree_lock():
+        # The tree goes into the edition in force when it has no document (a restore after an
+        # accidental delete); otherwise the new document starts its own draft edition.
+        edition = Edition.objects.in_force()
+        if edition is not None and edition.elements.exists():
+            edition = None
         taken = sorted(
-            StrategyElement.objects.filter(code__in=codes).values_list("code", flat=True)
+            StrategyElement.objects.filter(edition=edition, code__in=codes).values_list(
+                "code", flat=True
+            )
         )
         if taken:
             raise ValidationError(
                 f"Referansekodene finnes allerede i databasen: {', '.join(taken[:10])}. "
                 "Importer til en tom database."
             )
-        root = _create(data["element"], None)
+        root = _create(data["element"], None, edition)
         # The restored elements are live again: their tombstones no longer apply.
-        DeletedElement.objects.filter(code__in=codes).delete()
+        DeletedElement.objects.filter(edition=root.edition, code__in=codes).delete()
     return root
 
 
-def _create(node: dict[str, Any], parent: StrategyElement | None) -> StrategyElement:
+def _create(
+    node: dict[str, Any], parent: StrategyElement | None, edition: Edition | None = None
+) -> StrategyElement:
     element = StrategyElement(
         parent=parent,
+        edition=edition,
         kind=node["type"],
         code=node["kode"],
         title=node.get("tittel", ""),

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Kind, StrategyElement, link_elements
+from .models import Edition, Kind, StrategyElement, link_elements
 from .search_schema import FTS_TABLE, TABLE
 
 MAX_QUERY_LENGTH = 200
@@ -132,7 +132,14 @@ def find_by_code(text: str) -> StrategyElement | None:
     """The public element with this reference code ("t-s2" finds T-S2), if any."""
     if not looks_like_code(text):
         return None
-    return StrategyElement.objects.public().filter(code__iexact=text).only("pk", "path").first()
+    return (
+        StrategyElement.objects.public()
+        .in_force()
+        .filter(code__iexact=text)
+        .select_related("edition")
+        .only("pk", "path", "edition__status", "edition__period")
+        .first()
+    )
 
 
 def _words(text: str, keep_stopwords: bool = False) -> tuple[str, ...]:
@@ -441,6 +448,11 @@ def search_page(text: str, page: int = 1) -> tuple[Results, StrategyElement | No
             # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
             rows = _results_page(NO_HITS, [])
     found = [row for row in rows if row.is_hit]
+    if rows:
+        # Only the edition in force is searched: every row's URL is a plain one.
+        edition = Edition.objects.in_force()
+        for row in rows:
+            row.edition = edition
     nodes = link_elements(
         sorted((row for row in rows if not row.is_hit), key=lambda row: (row.tree_id, row.lft))
     )

@@ -35,11 +35,13 @@ def test_citation_of_a_strategy_is_exact(client, strategy, fixed_day):
     """Bug prevented: a citation missing the code, the hierarchy or the permanent link, or
     with markup that shows up when pasted into a saksframlegg."""
     assert citation_of(client, "T-S2") == (
-        "Strategi for Osloregionen, Osloregionen IPR\n"
+        "Strategiske føringer for Osloregionen 2025–2028, Osloregionen IPR\n"
+        "Utgave 2025–2028 (gjeldende)\n"
         "Innsatsområdene › Transport og mobilitet › Strategi T-S2\n"
         "Ved å videreutvikle miljø- og klimavennlige transportløsninger for gods- og "
         "logistikktransport\n"
-        f"Permanent lenke: {ORIGIN}/r/T-S2/\n"
+        f"Teksten slik den lyder 26. november 2026: {ORIGIN}/r/2025-2028/T-S2/2026-11-26/\n"
+        f"Permanent lenke: {ORIGIN}/r/2025-2028/T-S2/\n"
         "Hentet 26. november 2026"
     )
 
@@ -48,12 +50,14 @@ def test_citation_of_an_element_with_text_is_exact(client, strategy, fixed_day):
     """Bug prevented: the element's text left out of the citation, or its «» and quotes
     escaped as HTML entities in the pasted text."""
     assert citation_of(client, "V") == (
-        "Strategi for Osloregionen, Osloregionen IPR\n"
+        "Strategiske føringer for Osloregionen 2025–2028, Osloregionen IPR\n"
+        "Utgave 2025–2028 (gjeldende)\n"
         "Visjon V\n"
         "Visjon\n"
         "Vår visjon er at «Osloregionen skal være en bærekraftig og internasjonal "
         "konkurransedyktig region».\n"
-        f"Permanent lenke: {ORIGIN}/r/V/\n"
+        f"Teksten slik den lyder 26. november 2026: {ORIGIN}/r/2025-2028/V/2026-11-26/\n"
+        f"Permanent lenke: {ORIGIN}/r/2025-2028/V/\n"
         "Hentet 26. november 2026"
     )
 
@@ -65,7 +69,7 @@ def test_citation_paragraphs_and_markdown_become_plain_lines(client, strategy, f
     element.body = "Første *avsnitt* med <b>fet</b> tekst.\n\n- punkt én\n- punkt «to»"
     element.save()
     lines = citation_of(client, "T-S1").split("\n")
-    assert lines[3:6] == ["Første avsnitt med <b>fet</b> tekst.", "punkt én", "punkt «to»"]
+    assert lines[4:7] == ["Første avsnitt med <b>fet</b> tekst.", "punkt én", "punkt «to»"]
 
 
 def test_citation_box_works_without_javascript(client, strategy):

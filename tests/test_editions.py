@@ -228,7 +228,7 @@ def test_dated_view_change_list_and_difference(client, strategy, monkeypatch):
     publish(item, note="Endret etter vedtak i representantskapet 12.3.2026")
     set_history_date(item, oslo(2026, 3, 12, 23, 30))  # late evening, Oslo time
 
-    base = f"/r/2025-2028/T-S2/"
+    base = "/r/2025-2028/T-S2/"
     before = client.get(f"{base}2026-03-01/")
     assert before.status_code == 200
     text = text_of(before)

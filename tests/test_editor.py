@@ -306,15 +306,19 @@ def test_publishing_applies_the_draft_in_one_step(editor_client, editor, client)
     confirm = editor_client.get(admin_url("publish", goal.pk))
     assert "Å publisere et utkast" in confirm.content.decode()
     assert get("M1").title != "Å publisere et utkast"  # a GET changes nothing
-    response = editor_client.post(admin_url("publish", goal.pk))
+    # The public text changes: without a change note nothing is published.
+    editor_client.post(admin_url("publish", goal.pk))
+    assert get("M1").title != "Å publisere et utkast"
+    response = editor_client.post(admin_url("publish", goal.pk), {"note": "Språklig rettelse"})
     assert response.status_code == 302
     published = get("M1")
     assert (published.title, published.body) == ("Å publisere et utkast", "Ny tekst.")
     assert not PendingChange.objects.filter(element=goal).exists()
     page = client.get(published.get_absolute_url()).content.decode()
     assert "Å publisere et utkast" in page and "Ny tekst." in page
+    assert "Språklig rettelse" in page  # the public «Endringer» list
     last = history_of(goal)[-1]
-    assert (last.history_change_reason, last.history_user) == ("Publisert", editor)
+    assert (last.history_change_reason, last.history_user) == ("Språklig rettelse", editor)
 
 
 def test_publishing_a_new_element_makes_it_public(editor_client, client):

@@ -31,7 +31,12 @@ def test_editor_group_has_exactly_the_daily_editing_permissions(db):
         ("strategy", f"{action}_{model}")
         for action in ("view", "add", "change", "delete")
         for model in ("strategyelement", "source", "pendingchange")
-    } | {("strategy", "view_historicalstrategyelement"), ("strategy", "view_historicalsource")}
+    } | {
+        ("strategy", "view_historicalstrategyelement"),
+        ("strategy", "view_historicalsource"),
+        ("strategy", "view_edition"),
+        ("strategy", "change_edition"),
+    }
     assert codenames == expected
 
 

@@ -35,31 +35,32 @@ def test_export_load_into_an_empty_database_export_again_gives_identical_bytes(s
     assert second.read_bytes() == first.read_bytes()
 
 
+# data[0] is the 2025-2028 edition; elements follow in tree order (pk 1 is data[1]).
 def _missing_parent(data):
-    data[5]["fields"]["parent"] = 999
+    data[6]["fields"]["parent"] = 999
     return "pk=6", "pk=999 finnes ikke"
 
 
 def _wrong_kind(data):
-    data[5]["fields"]["kind"] = "theme"
+    data[6]["fields"]["kind"] = "theme"
     return "pk=6", "«Tverrgående tema» kan ikke stå under «Strategidokument»"
 
 
 def _duplicate_code(data):
-    copy = json.loads(json.dumps(data[3]))
+    copy = json.loads(json.dumps(data[4]))
     copy["pk"] = 900
     copy["fields"]["path"] += "-2"
-    data.insert(4, copy)
+    data.insert(5, copy)
     return "pk=900", "referansekoden «U1» er allerede brukt av strategielement pk=4"
 
 
 def _broken_tree_numbers(data):
-    data[5]["fields"]["rght"] = 40
+    data[6]["fields"]["rght"] = 40
     return "pk=6", "tallene i treet"
 
 
 def _wrong_path(data):
-    data[5]["fields"]["path"] = "feil/sti"
+    data[6]["fields"]["path"] = "feil/sti"
     return "pk=6", "stien «feil/sti» skulle vært"
 
 

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 
-from strategy.models import Source, StrategyElement
+from strategy.models import Edition, Source, StrategyElement
 
 
 class Command(BaseCommand):
     help = (
-        "Skriver hele strategien (elementer og kilder) til fixtures/strategy.json, "
+        "Skriver hele strategien (utgaver, elementer og kilder) til fixtures/strategy.json, "
         "i fast rekkefølge, slik at samme innhold alltid gir samme bytes."
     )
 
@@ -22,6 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: str, **options):
         objects = [
+            # Editions first: every element names its edition.
+            *Edition.objects.order_by("pk"),
             *StrategyElement.objects.order_by("tree_id", "lft"),
             *Source.objects.order_by("element__tree_id", "element__lft", "number"),
         ]
