@@ -186,6 +186,14 @@ def _store_public_flags(
 
 
 class StrategyElementQuerySet(TreeQuerySet):
+    def only(self, *fields) -> StrategyElementQuerySet:
+        """The manager joins the edition (see ``StrategyElementManager.get_queryset``); a query
+        that asks for a few columns without it (django-mptt's own ``only("pk")``) leaves the
+        join out rather than fail."""
+        if not any(name == "edition" or name.startswith("edition__") for name in fields):
+            return super(StrategyElementQuerySet, self.select_related(None)).only(*fields)
+        return super().only(*fields)
+
     def public(self) -> StrategyElementQuerySet:
         """What the public may see: the stored flag (published, and every ancestor published;
         strategy/public.py). Every public channel - pages, permanent links, old paths, error
@@ -283,6 +291,11 @@ class StrategyElementQuerySet(TreeQuerySet):
 
 
 class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet)):
+    def get_queryset(self, *args, **kwargs) -> StrategyElementQuerySet:
+        # An element's URL depends on its edition's status (plain while in force, under
+        # /utgaver/<periode>/ otherwise): fetched in the same query, never one per element.
+        return super().get_queryset(*args, **kwargs).select_related("edition")
+
     def move_node(self, node, target, position="last-child"):
         """Every move, from the admin's drag and drop or from code, goes through here."""
         with tree_lock():

@@ -222,11 +222,9 @@ def import_tree(data: Any) -> StrategyElement:
     codes: set[str] = set()
     _check_node(data["element"], None, codes, "roten")
     with tree_lock():
-        # The tree goes into the edition in force when it has no document (a restore after an
-        # accidental delete); otherwise the new document starts its own draft edition.
+        # The tree goes into the edition in force (a restore after an accidental delete); an
+        # empty portal's first document starts the first edition.
         edition = Edition.objects.in_force()
-        if edition is not None and edition.elements.exists():
-            edition = None
         taken = sorted(
             StrategyElement.objects.filter(edition=edition, code__in=codes).values_list(
                 "code", flat=True

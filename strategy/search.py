@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Edition, Kind, StrategyElement, link_elements
+from .models import Edition, EditionStatus, Kind, StrategyElement, link_elements
 from .search_schema import FTS_TABLE, TABLE
 
 MAX_QUERY_LENGTH = 200
@@ -448,11 +448,11 @@ def search_page(text: str, page: int = 1) -> tuple[Results, StrategyElement | No
             # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
             rows = _results_page(NO_HITS, [])
     found = [row for row in rows if row.is_hit]
-    if rows:
-        # Only the edition in force is searched: every row's URL is a plain one.
-        edition = Edition.objects.in_force()
-        for row in rows:
-            row.edition = edition
+    # Only the edition in force is searched (its document is the statement's "document", from
+    # current_documents()): every row's URL is a plain one, known without another query.
+    in_force = Edition(status=EditionStatus.IN_FORCE)
+    for row in rows:
+        row.edition = in_force
     nodes = link_elements(
         sorted((row for row in rows if not row.is_hit), key=lambda row: (row.tree_id, row.lft))
     )

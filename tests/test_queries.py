@@ -12,10 +12,11 @@ from tests.factories import build_generated_tree
 PAGES = {
     "front-page": 4,
     "whole-strategy": 4,
-    "section": 4,
-    "focus-area": 4,
-    "strategy-item": 4,
-    "theme": 4,
+    # + the element's versions, for its public «Endringer» list (strategy/edition_pages.py)
+    "section": 5,
+    "focus-area": 5,
+    "strategy-item": 5,
+    "theme": 5,
 }
 CACHED_PAGE_QUERIES = 1
 
