@@ -371,8 +371,11 @@ class EditionManager(models.Manager):
 
     def for_new_document(self) -> Edition:
         """The edition of a document created without one (the admin's «Legg til», a test's
-        factory): a new draft edition for the next free period, or the edition in force when
-        there is none yet (an empty portal's first document)."""
+        factory): the edition in force while it has no document, else a new draft edition for
+        the next free period (in force when it is the portal's first)."""
+        in_force = self.filter(status=EditionStatus.IN_FORCE).first()
+        if in_force is not None and not in_force.elements.exists():
+            return in_force  # its document was deleted: a new one (a restore) takes its place
         last = self.order_by("-period").values_list("period", flat=True).first()
         start = int(last[5:]) + 1 if last else timezone.localdate().year
         first = not self.exists()

@@ -347,3 +347,39 @@ def test_dated_view_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(DATED_VIEW_QUERIES):
         response = client.get(url)
     assert response.status_code == 200 and "Versjon 19" in text_of(response)
+
+
+ELEMENT_PAGE_QUERIES = 5  # content version, element, context, sources, versions
+# + the edition by its period, the edition that replaced it (banner) and the successor in the
+# edition in force (one edition on)
+SUPERSEDED_ELEMENT_PAGE_QUERIES = 8
+
+
+def test_element_page_queries_do_not_grow_with_the_history(
+    client, generated_tree, django_assert_num_queries
+):
+    """Prevents the «Endringer» list costing a query per version."""
+    item = StrategyElement.objects.get(edition=generated_tree.edition, code="GEN-F3-S7")
+    with django_assert_num_queries(ELEMENT_PAGE_QUERIES):
+        assert client.get(item.get_absolute_url()).status_code == 200
+    for number in range(20):
+        PendingChange.objects.create(
+            element=item, title=f"Versjon {number}", slug=item.slug, body="Tekst."
+        )
+        publish(item, note=f"Endring nr. {number}")
+    with django_assert_num_queries(ELEMENT_PAGE_QUERIES):
+        response = client.get(item.get_absolute_url())
+    assert "Endring nr. 19" in text_of(response) and "Endring nr. 1." in text_of(response)
+
+
+def test_a_superseded_element_page_runs_a_fixed_number_of_queries(
+    client, generated_tree, django_assert_num_queries
+):
+    """Prevents the banner's successor lookup growing with the tree."""
+    old = generated_tree.edition
+    new = Edition.objects.start_new(f"{int(old.period[5:]) + 1}-{int(old.period[5:]) + 4}")
+    new.adopt()
+    item = StrategyElement.objects.get(edition=old, code="GEN-F3-S7")
+    with django_assert_num_queries(SUPERSEDED_ELEMENT_PAGE_QUERIES):
+        response = client.get(item.get_absolute_url())
+    assert response.status_code == 200 and "Denne utgaven er erstattet" in text_of(response)

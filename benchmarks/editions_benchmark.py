@@ -1,0 +1,87 @@
+"""Benchmark: a dated element page and «Start ny utgave» on a generated tree of ~10,000 elements
+with 20 published versions of the measured element.
+
+    DJANGO_DEBUG=0 DJANGO_PAGE_CACHE=0 uv run python benchmarks/editions_benchmark.py \
+        [--repeat 50] [--areas 90]
+
+Runs against a throw-away test database (SQLite by default, or DATABASE_URL), never against
+your own data, and prints the median time per uncached request. Figures are in the README.
+"""
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
+os.environ.setdefault("DJANGO_PAGE_CACHE", "0")  # uncached: every page is rendered
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from strategy.models import Edition, Kind, PendingChange, StrategyElement, publish  # noqa: E402
+from tests.factories import build_generated_tree  # noqa: E402
+
+
+def median_ms(client: Client, url: str, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--areas", type=int, default=90, help="90 areas × 111 ≈ 10,000 elements")
+    args = parser.parse_args()
+    setup_test_environment()
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        started = time.perf_counter()
+        root = build_generated_tree(focus_areas=args.areas, items_per_group=50, themes=20)
+        build_seconds = time.perf_counter() - started
+        edition = root.edition
+        count = StrategyElement.objects.filter(edition=edition).count()
+        item = StrategyElement.objects.get(edition=edition, code="GEN-F3-S7")
+        for number in range(20):
+            PendingChange.objects.create(
+                element=item, title=f"Versjon {number}", slug=item.slug, body="Tekst."
+            )
+            publish(item, note=f"Endring {number}")
+        client = Client()
+        day = timezone.localdate().isoformat()
+        urls = {
+            "datert elementside": f"/r/{edition.period}/{item.code}/{day}/",
+            "elementside med «Endringer»": item.get_absolute_url(),
+            "endring (ordforskjell)": (
+                f"/r/{edition.period}/{item.code}/endringer/"
+                f"{StrategyElement.history.filter(id=item.pk).latest('history_date').history_id}/"
+            ),
+        }
+        print(f"{connection.vendor}: {count} elementer (bygget på {build_seconds:.0f} s)")
+        for label, url in urls.items():
+            print(f"  {label:32} {median_ms(client, url, args.repeat):7.1f} ms (median)")
+        started = time.perf_counter()
+        Edition.objects.start_new("2099-2102" if edition.period != "2099-2102" else "2103-2106")
+        print(f"  «Start ny utgave» (kopi av alt)  {time.perf_counter() - started:7.1f} s")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
