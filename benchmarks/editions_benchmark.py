@@ -29,7 +29,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from strategy.models import Edition, Kind, PendingChange, StrategyElement, publish  # noqa: E402
+from strategy.models import Edition, PendingChange, StrategyElement, publish  # noqa: E402
 from tests.factories import build_generated_tree  # noqa: E402
 
 
