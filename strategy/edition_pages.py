@@ -200,3 +200,38 @@ def element_context(element: StrategyElement) -> dict:
         "predecessors": predecessors(element),
         "changes": public_changes(versions_of(element.pk, element)),
     }
+
+
+@dataclass
+class Comparison:
+    unchanged: list[tuple[StrategyElement, StrategyElement]]
+    changed: list[tuple[StrategyElement, StrategyElement, SafeString, SafeString]]
+    new: list[StrategyElement]
+    not_continued: list[StrategyElement]
+
+
+def compare(old: list[StrategyElement], new: list[StrategyElement]) -> Comparison:
+    """Match a later edition's elements to an earlier one's by their predecessor links (the
+    same work); an element of the later edition copied from further back matches nothing."""
+    by_pk = {element.pk: element for element in old}
+    matched: set[int] = set()
+    result = Comparison([], [], [], [])
+    for element in new:
+        before = by_pk.get(element.predecessor_id)
+        if before is None:
+            result.new.append(element)
+            continue
+        matched.add(before.pk)
+        if (before.title, before.body) == (element.title, element.body):
+            result.unchanged.append((before, element))
+        else:
+            result.changed.append(
+                (
+                    before,
+                    element,
+                    word_diff(before.title, element.title),
+                    word_diff(before.body, element.body),
+                )
+            )
+    result.not_continued = [element for element in old if element.pk not in matched]
+    return result

@@ -27,7 +27,9 @@ def _navigation_of(root: StrategyElement) -> list[StrategyElement]:
 def edition_list(request: HttpRequest) -> HttpResponse:
     """Every public edition with its period, status and dates, newest first. Two queries."""
     editions = list(
-        Edition.objects.exclude(status="utkast").select_related("replaced_by").order_by("-period")
+        Edition.objects.exclude(status="utkast")
+        .select_related("replaced_by", "copied_from")
+        .order_by("-period")
     )
     return render(
         request,
@@ -198,6 +200,28 @@ def element_change(request: HttpRequest, period: str, code: str, version_id: int
             "title_diff": edition_pages.word_diff(old.title, new.title),
             "body_diff": edition_pages.word_diff(old.body, new.body),
             "day": new.date.astimezone(edition_pages.oslo()).date(),
+            "navigation": views.error_page_navigation(),
+        },
+    )
+
+
+def compare_editions(request: HttpRequest, period: str, other: str) -> HttpResponse:
+    """/utgaver/2025-2028/sammenlign/2029-2032/: the later edition element by element, matched
+    to the earlier through the copies' predecessor links: unchanged, changed (word-level
+    difference), new, not continued. Two queries for the elements, whatever their number."""
+    earlier, later = _public_edition(period), _public_edition(other)
+    if earlier is None or later is None or earlier.pk == later.pk:
+        return views.not_found(request)
+    old = list(StrategyElement.objects.public().filter(edition=earlier).order_by("lft"))
+    new = list(StrategyElement.objects.public().filter(edition=later).order_by("lft"))
+    comparison = edition_pages.compare(old, new)
+    return render(
+        request,
+        "strategy/editions/compare.html",
+        {
+            "earlier": earlier,
+            "later": later,
+            "comparison": comparison,
             "navigation": views.error_page_navigation(),
         },
     )

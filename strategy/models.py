@@ -72,7 +72,7 @@ KIND_GROUP_HEADING: dict[str, str] = {
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
-) | {"tilgjengelighet", "utgaver"}  # the accessibility statement, the editions
+) | {"tilgjengelighet", "utgaver", "sammenlign"}  # accessibility statement, editions
 
 
 MAX_PATH_LENGTH = 1000

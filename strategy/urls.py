@@ -38,6 +38,11 @@ urlpatterns = [
         name="edition-whole-strategy",
     ),
     path(
+        "utgaver/<period:period>/sammenlign/<period:other>/",
+        edition_views.compare_editions,
+        name="compare-editions",
+    ),
+    path(
         "utgaver/<period:period>/<element_path:element_path>/",
         edition_views.edition_element,
         name="edition-element",

@@ -383,3 +383,35 @@ def test_a_superseded_element_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(SUPERSEDED_ELEMENT_PAGE_QUERIES):
         response = client.get(item.get_absolute_url())
     assert response.status_code == 200 and "Denne utgaven er erstattet" in text_of(response)
+
+
+COMPARISON_QUERIES = 6  # both editions, the elements of each, the navigation (2)
+
+
+def test_comparison_of_two_editions_is_correct_in_fixed_queries(
+    client, next_edition, django_assert_num_queries
+):
+    """Prevents a comparison that misses a change, a new element or one not continued."""
+    changed = element(next_edition, "T-S2")
+    changed.title = "Ved å videreutvikle nye løsninger"
+    changed.save()
+    element(next_edition, "T-S1").delete()
+    StrategyElement.objects.create(
+        parent=element(next_edition, "T"),
+        kind=Kind.STRATEGY,
+        title="Ved å prøve en helt ny strategi",
+        is_published=True,
+    )
+    next_edition.send_to_consultation(datetime.date(2028, 10, 1))
+    with django_assert_num_queries(COMPARISON_QUERIES):
+        response = client.get(f"/utgaver/2025-2028/sammenlign/{NEXT}/")
+    page = text_of(response)
+    assert response.status_code == 200
+    changed_part = page.split('id="endret-tittel"')[1].split('id="nye-tittel"')[0]
+    assert "T-S2" in changed_part and "<ins>nye løsninger</ins>" in changed_part
+    assert "Ved å prøve en helt ny strategi" in page.split('id="nye-tittel"')[1].split("</ul>")[0]
+    gone = page.split('id="ikke-videreført-tittel"')[1].split("</ul>")[0]
+    assert "T-S1" in gone and "T-S2" not in gone
+    assert "1 endret, 1 nye, 1 ikke videreført" in page
+    assert client.get("/utgaver/2025-2028/sammenlign/2025-2028/").status_code == 404
+    assert 'sammenlign/2029-2032/"' in text_of(client.get("/utgaver/"))
