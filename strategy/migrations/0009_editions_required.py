@@ -25,11 +25,13 @@ def first_edition(apps, schema_editor):
         or DeletedElement.objects.exists()
     ):
         return
-    edition = Edition.objects.create(
+    edition, _ = Edition.objects.get_or_create(
         period=FIRST_PERIOD,
-        status="gjeldende",
-        in_force_since=timezone.now(),
-        answers_unqualified_links=True,
+        defaults={
+            "status": "gjeldende",
+            "in_force_since": timezone.now(),
+            "answers_unqualified_links": True,
+        },
     )
     for model in (Element, HistoricalElement, ElementPath, DeletedElement):
         model.objects.filter(edition__isnull=True).update(edition=edition)
@@ -46,19 +48,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(first_edition, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name='deletedelement',
-            name='edition',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tombstones', to='strategy.edition', verbose_name='utgave'),
-        ),
-        migrations.AlterField(
-            model_name='elementpath',
-            name='edition',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='former_paths', to='strategy.edition', verbose_name='utgave'),
-        ),
-        migrations.AlterField(
-            model_name='strategyelement',
-            name='edition',
-            field=models.ForeignKey(editable=False, help_text='Settes fra det overordnede elementet.', on_delete=django.db.models.deletion.PROTECT, related_name='elements', to='strategy.edition', verbose_name='utgave'),
-        ),
     ]
