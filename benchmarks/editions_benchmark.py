@@ -9,21 +9,34 @@ your own data, and prints the median time per uncached request. Figures are in t
 """
 
 import argparse
+import atexit
 import logging
 import os
+import secrets
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
 os.environ.setdefault("DJANGO_PAGE_CACHE", "0")  # uncached: every page is rendered
+# Production settings (no debug cursor); the test client speaks plain HTTP to "testserver".
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+if "DJANGO_STATIC_ROOT" not in os.environ:  # the hashed static names come from the manifest
+    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-editions-bench-")
+    atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
 
 import django
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -49,6 +62,7 @@ def main() -> None:
     parser.add_argument("--areas", type=int, default=90, help="90 areas × 111 ≈ 10,000 elements")
     args = parser.parse_args()
     setup_test_environment()
+    call_command("collectstatic", interactive=False, verbosity=0)
     logging.getLogger("django.request").setLevel(logging.ERROR)
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
