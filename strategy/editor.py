@@ -17,8 +17,16 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.timezone import localtime
 
-from .models import DRAFT_FIELDS, Kind, PendingChange, Source, StrategyElement, publish
-from .tree import tree_lock
+from .locking import VERSION_FIELD, posted_version
+from .models import (
+    DeletedElement,
+    Kind,
+    PendingChange,
+    Source,
+    StaleVersion,
+    StrategyElement,
+    publish,
+)
 from .views import render_element_page
 
 if TYPE_CHECKING:
@@ -106,11 +114,13 @@ def compare_rows(old, new) -> list[Row]:
 
 
 def ensure_baseline(element: StrategyElement) -> None:
-    """Content loaded from the fixture has no history yet; keep its state as the first version
-    before an editor's first change, so that it can be compared with and restored."""
+    """Content loaded before loads were recorded in the history (see the ``loaddata``
+    command) has no version yet; keep its state as the first version before an editor's first
+    change, so that it can be compared with and restored. It is nobody's edit: no user."""
     history = StrategyElement.history
     if not history.filter(id=element.pk).exists():
         live = StrategyElement.objects.get(pk=element.pk)
+        live._history_user = None  # not the editor of the request that got here first
         history.bulk_history_create(
             [live], default_change_reason="Utgangspunkt", default_date=live.updated_at
         )
@@ -156,7 +166,11 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     if request.method == "POST":
         ensure_baseline(element)
         try:
-            element = publish(element, user=request.user)
+            element = publish(element, user=request.user, expected_version=opened_version(request))
+        except StaleVersion as error:
+            # Back to the confirmation, which now shows what would be published.
+            model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
         except ValidationError as error:
             model_admin.message_user(
                 request,
@@ -175,10 +189,18 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
             request,
             title=f"Publiser «{element}»",
             original=element,
+            version_field=VERSION_FIELD,
             draft=draft,
             rows=compare_rows(element, after),
         ),
     )
+
+
+def opened_version(request: HttpRequest) -> int:
+    """The element version a confirmation page was opened at; -1 (never current) when the
+    post lacks it, so that an old page cannot skip the check."""
+    version = posted_version(request.POST)
+    return -1 if version is None else version
 
 
 def _versions(object_id: int):
@@ -218,6 +240,11 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             }
         )
     name = str(element) if element else (str(versions[0].instance) if versions else "")
+    tombstone = (
+        DeletedElement.objects.filter(code=versions[0].code).first()
+        if element is None and versions
+        else None
+    )
     source_versions = [
         {
             "version": version,
@@ -238,6 +265,7 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             object_id=pk,
             entries=entries,
             source_versions=source_versions,
+            deleted=tombstone,
         ),
     )
 
@@ -290,22 +318,20 @@ def restore(
         raise Http404("En sletting kan ikke gjenopprettes her.")
     if request.method == "POST":
         ensure_baseline(element)
-        with tree_lock():
-            element = StrategyElement.objects.select_for_update().get(pk=element.pk)
-            for field in DRAFT_FIELDS:
-                setattr(element, field, getattr(version, field))
-            try:
-                element.full_clean()
-            except ValidationError as error:
-                model_admin.message_user(
-                    request,
-                    "Versjonen kunne ikke gjenopprettes: " + " ".join(error.messages),
-                    level=messages.ERROR,
-                )
-                return HttpResponseRedirect(_change_url(element.pk))
-            element._history_user = request.user
-            element._change_reason = f"Gjenopprettet versjon nr. {version.history_id}"
-            element.save()
+        try:
+            element.restore_version(
+                version, user=request.user, expected_version=opened_version(request)
+            )
+        except StaleVersion as error:
+            model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            model_admin.message_user(
+                request,
+                "Versjonen kunne ikke gjenopprettes: " + " ".join(error.messages),
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(_change_url(element.pk))
         model_admin.message_user(
             request,
             f"Versjonen fra {localtime(version.history_date):%d.%m.%Y %H:%M} er gjenopprettet.",
@@ -320,6 +346,7 @@ def restore(
             request,
             title="Gjenopprett versjon",
             original=element,
+            version_field=VERSION_FIELD,
             version=version,
             rows=[
                 row
