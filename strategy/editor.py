@@ -4,6 +4,7 @@ every view here checks the editor's permissions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -164,20 +165,16 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     _require_change(model_admin, request, element)
     draft = PendingChange.objects.filter(element=element).first()
     if request.method == "POST":
-        ensure_baseline(element)
-        try:
-            element = publish(element, user=request.user, expected_version=opened_version(request))
-        except StaleVersion as error:
-            # Back to the confirmation, which now shows what would be published.
-            model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        except ValidationError as error:
-            model_admin.message_user(
-                request,
-                "Kunne ikke publisere: " + " ".join(error.messages),
-                level=messages.ERROR,
-            )
-            return HttpResponseRedirect(_change_url(element.pk))
+        refused = confirmed(
+            model_admin,
+            request,
+            element,
+            lambda version: publish(element, user=request.user, expected_version=version),
+            "Kunne ikke publisere: ",
+        )
+        if refused is not None:
+            return refused
+        element = StrategyElement.objects.get(pk=element.pk)
         model_admin.message_user(request, f"«{element}» er publisert.", level=messages.SUCCESS)
         return HttpResponseRedirect(_change_url(element.pk))
     after = draft.apply_to(StrategyElement.objects.get(pk=element.pk)) if draft else element
@@ -196,11 +193,27 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     )
 
 
-def opened_version(request: HttpRequest) -> int:
-    """The element version a confirmation page was opened at; -1 (never current) when the
-    post lacks it, so that an old page cannot skip the check."""
+def confirmed(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    element: StrategyElement,
+    verb: Callable[[int], object],
+    failure: str,
+) -> HttpResponse | None:
+    """Runs a confirmation page's verb with the element version the page was opened at (-1,
+    never current, when the post lacks it). A newer version sends the editor back to the
+    page, which shows the element as it is now; another refusal goes to the form. None: done."""
+    ensure_baseline(element)
     version = posted_version(request.POST)
-    return -1 if version is None else version
+    try:
+        verb(-1 if version is None else version)
+    except StaleVersion as error:
+        model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(request.path)
+    except ValidationError as error:
+        model_admin.message_user(request, failure + " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(_change_url(element.pk))
+    return None
 
 
 def _versions(object_id: int):
@@ -317,21 +330,17 @@ def restore(
     if version.history_type == "-":
         raise Http404("En sletting kan ikke gjenopprettes her.")
     if request.method == "POST":
-        ensure_baseline(element)
-        try:
-            element.restore_version(
-                version, user=request.user, expected_version=opened_version(request)
-            )
-        except StaleVersion as error:
-            model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        except ValidationError as error:
-            model_admin.message_user(
-                request,
-                "Versjonen kunne ikke gjenopprettes: " + " ".join(error.messages),
-                level=messages.ERROR,
-            )
-            return HttpResponseRedirect(_change_url(element.pk))
+        refused = confirmed(
+            model_admin,
+            request,
+            element,
+            lambda expected: element.restore_version(
+                version, user=request.user, expected_version=expected
+            ),
+            "Versjonen kunne ikke gjenopprettes: ",
+        )
+        if refused is not None:
+            return refused
         model_admin.message_user(
             request,
             f"Versjonen fra {localtime(version.history_date):%d.%m.%Y %H:%M} er gjenopprettet.",

@@ -76,6 +76,24 @@ def element_form_data(element: StrategyElement | None = None, **changes) -> dict
     return data
 
 
+def move(client, item: StrategyElement, target: StrategyElement, position: str, versions=None):
+    """What the list's drag and drop posts (mptt's script with js/admin-move-versions.js): the
+    rows, the position and the versions the list showed them at (``versions`` by pk; by
+    default the ones they have now)."""
+    versions = versions or {item.pk: item.version, target.pk: target.version}
+    return client.post(
+        admin_url("changelist"),
+        {
+            "cmd": "move_node",
+            "cut_item": item.pk,
+            "pasted_on": target.pk,
+            "position": position,
+            "cut_item_version": versions[item.pk],
+            "pasted_on_version": versions[target.pk],
+        },
+    )
+
+
 def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 

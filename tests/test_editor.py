@@ -11,6 +11,7 @@ from tests.admin_helpers import (
     form_fields,
     make_editor,
     messages_of,
+    move,
     tree_snapshot,
 )
 
@@ -191,22 +192,6 @@ def test_a_javascript_source_link_is_refused(editor_client):
     response = editor_client.post(admin_url("change", transport.pk), data)
     assert response.status_code == 200
     assert "javascript:alert" not in transport.sources.get().url
-
-
-def move(client, item: StrategyElement, target: StrategyElement, position: str):
-    """What the list's drag and drop posts (with js/admin-move-versions.js): the rows and the
-    versions the list showed them at (here: current)."""
-    return client.post(
-        admin_url("changelist"),
-        {
-            "cmd": "move_node",
-            "cut_item": item.pk,
-            "pasted_on": target.pk,
-            "position": position,
-            "cut_item_version": item.version,
-            "pasted_on_version": target.version,
-        },
-    )
 
 
 def test_reordering_siblings_left_and_right(editor_client):

@@ -22,6 +22,7 @@ from tests.admin_helpers import (
     form_fields,
     make_editor,
     messages_of,
+    move,
     tree_snapshot,
 )
 
@@ -210,20 +211,6 @@ def listed_versions(client) -> dict[int, int]:
     return {int(pk): int(version) for pk, version in re.findall(pattern, html)}
 
 
-def drag(client, item, target, position, versions):
-    return client.post(
-        admin_url("changelist"),
-        {
-            "cmd": "move_node",
-            "cut_item": item.pk,
-            "pasted_on": target.pk,
-            "position": position,
-            "cut_item_version": versions[item.pk],
-            "pasted_on_version": versions[target.pk],
-        },
-    )
-
-
 def test_drag_and_drop_on_a_list_loaded_before_a_change_is_refused(client_a, client_b):
     """Bug prevented: a drag and drop on an old list moving an element someone else has moved
     meanwhile (A's list still shows it under K) to where A thought it should go."""
@@ -233,14 +220,14 @@ def test_drag_and_drop_on_a_list_loaded_before_a_change_is_refused(client_a, cli
     StrategyElement.objects.move_node(get("K-S1"), get("T"), "last-child")  # B moves it
     before = tree_snapshot()
 
-    response = drag(client_a, item, target, "right", versions)
+    response = move(client_a, item, target, "right", versions)
     assert response.content.startswith(b"FAIL")
     (message,) = messages_of(response)
     assert message.startswith("Flyttingen ble avvist:") and "endret av noen andre" in message
     assert "Overordnet element" in message
     assert tree_snapshot() == before
 
-    response = drag(client_a, get("K-S1"), target, "right", listed_versions(client_a))
+    response = move(client_a, get("K-S1"), target, "right", listed_versions(client_a))
     assert response.content.startswith(b"OK")
     assert get("K-S1").parent.code == "K"
     assert_tree_intact()

@@ -13,6 +13,7 @@ from tests.admin_helpers import (
     form_fields,
     make_editor,
     messages_of,
+    move,
     tree_snapshot,
 )
 
@@ -108,17 +109,7 @@ def test_an_editor_cannot_drag_the_document(editor_client):
     StrategyElement.objects.create(kind=Kind.DOCUMENT, code="OR2", title="Neste strategi")
     root, other = get("OR"), get("OR2")
     before = tree_snapshot()
-    response = editor_client.post(
-        admin_url("changelist"),
-        {
-            "cmd": "move_node",
-            "cut_item": root.pk,
-            "pasted_on": other.pk,
-            "position": "right",
-            "cut_item_version": root.version,
-            "pasted_on_version": other.version,
-        },
-    )
+    response = move(editor_client, root, other, "right")
     assert response.content.startswith(b"FAIL")
     assert "Bare en superbruker kan flytte strategidokumentet" in messages_of(response)[0]
     assert tree_snapshot() == before
