@@ -259,7 +259,7 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         StrategyElement.history.bulk_history_create(
             [moved], update=True, default_user=request.user, default_change_reason="Flyttet"
         )
-        self.log_change(request, moved, [{"changed": {"fields": ["parent", "lft"]}}])
+        self.log_change(request, moved, "Flyttet.")
         self.message_user(request, f"«{moved}» er flyttet.", level=messages.SUCCESS)
         return HttpResponse("OK, moved.")
 
