@@ -268,6 +268,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The only login is the admin's: a ?next= that Django refuses (another host) lands on the
+# admin index, not on Django's default /accounts/profile/ (which does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 LOGIN_LOCKOUT_MINUTES = 15
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)

@@ -4,6 +4,7 @@ every view here checks the editor's permissions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,16 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.timezone import localtime
 
-from .models import DRAFT_FIELDS, Kind, PendingChange, Source, StrategyElement, publish
-from .tree import tree_lock
+from .locking import VERSION_FIELD, posted_version
+from .models import (
+    DeletedElement,
+    Kind,
+    PendingChange,
+    Source,
+    StaleVersion,
+    StrategyElement,
+    publish,
+)
 from .views import render_element_page
 
 if TYPE_CHECKING:
@@ -106,11 +115,13 @@ def compare_rows(old, new) -> list[Row]:
 
 
 def ensure_baseline(element: StrategyElement) -> None:
-    """Content loaded from the fixture has no history yet; keep its state as the first version
-    before an editor's first change, so that it can be compared with and restored."""
+    """Content loaded before loads were recorded in the history (see the ``loaddata``
+    command) has no version yet; keep its state as the first version before an editor's first
+    change, so that it can be compared with and restored. It is nobody's edit: no user."""
     history = StrategyElement.history
     if not history.filter(id=element.pk).exists():
         live = StrategyElement.objects.get(pk=element.pk)
+        live._history_user = None  # not the editor of the request that got here first
         history.bulk_history_create(
             [live], default_change_reason="Utgangspunkt", default_date=live.updated_at
         )
@@ -154,16 +165,16 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     _require_change(model_admin, request, element)
     draft = PendingChange.objects.filter(element=element).first()
     if request.method == "POST":
-        ensure_baseline(element)
-        try:
-            element = publish(element, user=request.user)
-        except ValidationError as error:
-            model_admin.message_user(
-                request,
-                "Kunne ikke publisere: " + " ".join(error.messages),
-                level=messages.ERROR,
-            )
-            return HttpResponseRedirect(_change_url(element.pk))
+        refused = confirmed(
+            model_admin,
+            request,
+            element,
+            lambda version: publish(element, user=request.user, expected_version=version),
+            "Kunne ikke publisere: ",
+        )
+        if refused is not None:
+            return refused
+        element = StrategyElement.objects.get(pk=element.pk)
         model_admin.message_user(request, f"«{element}» er publisert.", level=messages.SUCCESS)
         return HttpResponseRedirect(_change_url(element.pk))
     after = draft.apply_to(StrategyElement.objects.get(pk=element.pk)) if draft else element
@@ -175,10 +186,34 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
             request,
             title=f"Publiser «{element}»",
             original=element,
+            version_field=VERSION_FIELD,
             draft=draft,
             rows=compare_rows(element, after),
         ),
     )
+
+
+def confirmed(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    element: StrategyElement,
+    verb: Callable[[int], object],
+    failure: str,
+) -> HttpResponse | None:
+    """Runs a confirmation page's verb with the element version the page was opened at (-1,
+    never current, when the post lacks it). A newer version sends the editor back to the
+    page, which shows the element as it is now; another refusal goes to the form. None: done."""
+    ensure_baseline(element)
+    version = posted_version(request.POST)
+    try:
+        verb(-1 if version is None else version)
+    except StaleVersion as error:
+        model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(request.path)
+    except ValidationError as error:
+        model_admin.message_user(request, failure + " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(_change_url(element.pk))
+    return None
 
 
 def _versions(object_id: int):
@@ -218,6 +253,11 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             }
         )
     name = str(element) if element else (str(versions[0].instance) if versions else "")
+    tombstone = (
+        DeletedElement.objects.filter(code=versions[0].code).first()
+        if element is None and versions
+        else None
+    )
     source_versions = [
         {
             "version": version,
@@ -238,6 +278,7 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             object_id=pk,
             entries=entries,
             source_versions=source_versions,
+            deleted=tombstone,
         ),
     )
 
@@ -289,23 +330,17 @@ def restore(
     if version.history_type == "-":
         raise Http404("En sletting kan ikke gjenopprettes her.")
     if request.method == "POST":
-        ensure_baseline(element)
-        with tree_lock():
-            element = StrategyElement.objects.select_for_update().get(pk=element.pk)
-            for field in DRAFT_FIELDS:
-                setattr(element, field, getattr(version, field))
-            try:
-                element.full_clean()
-            except ValidationError as error:
-                model_admin.message_user(
-                    request,
-                    "Versjonen kunne ikke gjenopprettes: " + " ".join(error.messages),
-                    level=messages.ERROR,
-                )
-                return HttpResponseRedirect(_change_url(element.pk))
-            element._history_user = request.user
-            element._change_reason = f"Gjenopprettet versjon nr. {version.history_id}"
-            element.save()
+        refused = confirmed(
+            model_admin,
+            request,
+            element,
+            lambda expected: element.restore_version(
+                version, user=request.user, expected_version=expected
+            ),
+            "Versjonen kunne ikke gjenopprettes: ",
+        )
+        if refused is not None:
+            return refused
         model_admin.message_user(
             request,
             f"Versjonen fra {localtime(version.history_date):%d.%m.%Y %H:%M} er gjenopprettet.",
@@ -320,6 +355,7 @@ def restore(
             request,
             title="Gjenopprett versjon",
             original=element,
+            version_field=VERSION_FIELD,
             version=version,
             rows=[
                 row

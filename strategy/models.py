@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import Signal, receiver
 from django.urls import reverse
+from django.utils.text import normalize_newlines
+from django.utils.timezone import localtime
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
@@ -271,17 +274,184 @@ class StrategyElementQuerySet(TreeQuerySet):
     delete.queryset_only = True
 
 
+@dataclass(frozen=True)
+class RestoredElement:
+    """What ``restore_deleted`` brought back: the element, how many elements in all (it and
+    its subtree), how many sources, and a note when it could not go back to its old place."""
+
+    element: StrategyElement
+    count: int
+    sources: int
+    place: str
+
+
 class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet)):
-    def move_node(self, node, target, position="last-child"):
-        """Every move, from the admin's drag and drop or from code, goes through here."""
+    def move_node(
+        self,
+        node,
+        target,
+        position="last-child",
+        expected_version: int | None = None,
+        expected_target_version: int | None = None,
+    ):
+        """Every move, from the admin's drag and drop or from code, goes through here. The
+        expected versions are those the editor's tree list showed: a moved or edited node or
+        target since then refuses the move (``StaleVersion``). The move saves the node, which
+        counts its version up."""
         with tree_lock():
             node.refresh_from_db()
             target.refresh_from_db()
+            check_version(node, expected_version)
+            check_version(target, expected_target_version)
             new_parent = target if position in ("first-child", "last-child") else target.parent
             node.check_parent_kind(new_parent)
             super().move_node(node, target, position)
             node.refresh_from_db()
             node.update_paths()
+
+    def restore_deleted(
+        self, code: str, user=None, expected_tombstone: int | None = None
+    ) -> RestoredElement:
+        """Brings a deleted element back with everything its deletion took along (the
+        subtree and the sources), in one transaction: same code (and primary key where it is
+        free), under its former parent wherever that is now, after the sibling it followed,
+        with its text and published state as deleted. Its tombstones go, so its links answer
+        again instead of 410. ``expected_tombstone`` is the tombstone the editor saw: if the
+        element was restored and deleted again since, the restore is refused."""
+        with tree_lock():
+            tombstone = DeletedElement.objects.filter(code=code).first()
+            if tombstone is None or (
+                expected_tombstone is not None and tombstone.pk != expected_tombstone
+            ):
+                if self.filter(code=code).exists():
+                    raise ValidationError(f"«{code}» er allerede gjenopprettet av noen andre.")
+                if tombstone is None:
+                    raise ValidationError(
+                        f"Det finnes ikke noe slettet element med koden «{code}»."
+                    )
+                raise ValidationError(
+                    f"«{code}» er gjenopprettet og slettet på nytt etter at du åpnet siden. "
+                    "Ingenting er gjenopprettet; se over den nye slettingen og prøv igjen."
+                )
+            batch = {
+                stone.code: stone
+                for stone in DeletedElement.objects.filter(deleted_with=tombstone.deleted_with)
+            }
+            records = {}
+            for record in StrategyElement.history.filter(code__in=batch, history_type="-").order_by(
+                "history_date", "history_id"
+            ):
+                records[record.code] = record  # the latest deletion of each code wins
+            if code not in records:
+                raise ValidationError(
+                    f"Det finnes ingen lagret versjon av «{code}», så det kan ikke gjenopprettes."
+                )
+            parent, gone_parent = self.parent_of_deleted(records[code])
+            if gone_parent is not None:
+                raise ValidationError(
+                    f"Det overordnede elementet «{gone_parent}» er også slettet. "
+                    "Gjenopprett det først"
+                    + (
+                        " – da kommer dette elementet tilbake sammen med det."
+                        if tombstone.deleted_with != tombstone.code
+                        else "."
+                    )
+                )
+            # The subtree as it was deleted: the batch's records below this one, in tree order.
+            children: dict[int, list] = {}
+            for record in records.values():
+                children.setdefault(record.parent_id, []).append(record)
+            subtree, stack = [], [records[code]]
+            while stack:
+                record = stack.pop()
+                subtree.append(record)
+                stack.extend(children.get(record.id, []))
+            subtree.sort(key=lambda record: batch[record.code].tree_order)
+            subtree.remove(records[code])
+            subtree.insert(0, records[code])
+            DeletedElement.objects.filter(code__in=[record.code for record in subtree]).delete()
+
+            restored: dict[int, StrategyElement] = {}
+            place = ""
+            for record in subtree:
+                element = self.model(
+                    pk=None if self.filter(pk=record.id).exists() else record.id,
+                    parent=parent if record.code == code else restored[record.parent_id],
+                    kind=record.kind,
+                    code=record.code,
+                    title=record.title,
+                    slug=record.slug,
+                    body=record.body,
+                    is_published=record.is_published,
+                    version=record.version + 1,
+                )
+                element.full_clean()
+                if record.code == code and parent is not None:
+                    place = self._make_room(element, parent, tombstone)
+                # Its descendants follow in tree order, each as the last child of its parent.
+                element._history_user = user
+                element._change_reason = "Gjenopprettet etter sletting"
+                element.save(force_insert=True)
+                self.filter(pk=element.pk).update(created_at=record.created_at)
+                restored[record.id] = element
+            sources = Source.objects.restore_deleted(
+                restored, deleted_with=tombstone.deleted_with, user=user
+            )
+            element = self.get(pk=restored[records[code].id].pk)
+        return RestoredElement(
+            element=element,
+            count=len(restored),
+            sources=sources,
+            place=place,
+        )
+
+    def parent_of_deleted(self, record) -> tuple[StrategyElement | None, str | None]:
+        """Where a deleted element (its history's deletion row, or its code) goes back: its
+        former parent as it is now, or ``(None, "<code> <title>")`` when that parent is deleted
+        too. Read from the history, since the tombstone names a parent only where the public
+        could see it."""
+        if isinstance(record, str):
+            record = (
+                StrategyElement.history.filter(code=record, history_type="-")
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+        if record is None or record.parent_id is None:
+            return None, None
+        parent = self.filter(pk=record.parent_id).first()
+        if parent is not None:
+            return parent, None
+        gone = (
+            StrategyElement.history.filter(id=record.parent_id)
+            .order_by("-history_date", "-history_id")
+            .values_list("code", "title")
+            .first()
+        ) or ("", "")
+        return None, f"{gone[0]} {gone[1]}".strip()
+
+    def _make_room(self, element, parent, tombstone) -> str:
+        """Sets a restored element up to be inserted where it stood: after the sibling it
+        followed, or first, or (when that is no longer possible) last. Returns a note for the
+        last case."""
+        siblings = self.filter(parent=parent).order_by("lft")
+        if not tombstone.tree_order:
+            note = f"sist under «{parent}», fordi den gamle plassen ikke er kjent"
+            target, position = parent, "last-child"
+        elif tombstone.previous_sibling_code:
+            previous = siblings.filter(code=tombstone.previous_sibling_code).first()
+            if previous is None:
+                note = (
+                    f"sist under «{parent}», fordi «{tombstone.previous_sibling_code}», som "
+                    "det stod etter, ikke lenger står der"
+                )
+                target, position = parent, "last-child"
+            else:
+                note, target, position = "", previous, "right"
+        else:
+            first = siblings.first()
+            note, target, position = "", first or parent, "left" if first else "last-child"
+        self.insert_node(element, target, position, save=False, allow_existing_pk=True)
+        return note
 
     def rebuild(self, *args, **kwargs) -> None:
         with tree_lock():
@@ -342,6 +512,14 @@ class StrategyElement(MPTTModel):
     )
     created_at = models.DateTimeField("opprettet", auto_now_add=True)
     updated_at = models.DateTimeField("sist endret", auto_now=True)
+    # Optimistic locking: one more on every save, draft, move and publish. An editor's form,
+    # confirmation page or tree list carries the number it was opened at, and a write
+    # expecting an older number is refused (see StaleVersion), so the second of two editors
+    # never silently undoes the first.
+    version = models.PositiveIntegerField("versjon", default=1, editable=False)
+
+    # The version a caller saw; ``save()`` refuses to write over a newer one. None: no check.
+    expected_version: int | None = None
 
     objects = StrategyElementManager()
     # Tree numbers are left out: a restore must never write an old lft/rght back into the tree.
@@ -467,9 +645,16 @@ class StrategyElement(MPTTModel):
             segment = f"{KIND_URL_SEGMENT[self.kind]}/{segment}"
         return f"{self.parent.path}/{segment}".strip("/")
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, expected_version: int | None = None, **kwargs) -> None:
+        """Saves under the tree lock. With ``expected_version`` (or the ``expected_version``
+        attribute, set by the admin's form), a newer version in the database is refused with
+        ``StaleVersion`` and nothing is written."""
+        if expected_version is not None:
+            self.expected_version = expected_version
         with tree_lock():
             self.slug = self.slug_or_default()
+            # A browser posts a textarea with CRLF: an untouched body must stay unchanged.
+            self.body = normalize_newlines(self.body)
             old_path = old_code = None
             # Whether the public saw this element before the write (None: a new element).
             self.was_public = None
@@ -477,11 +662,13 @@ class StrategyElement(MPTTModel):
                 stored = (
                     type(self)
                     .objects.filter(pk=self.pk)
-                    .values_list("path", "code", "parent_id", "is_public", *TREE_FIELDS)
+                    .values_list("path", "code", "parent_id", "is_public", "version", *TREE_FIELDS)
                     .first()
                 )
                 if stored is not None:
-                    old_path, old_code, stored_parent_id, self.was_public, *tree = stored
+                    old_path, old_code, stored_parent_id, self.was_public, stored_version, *tree = (
+                        stored
+                    )
                     # This copy may be older than a move or rename by someone else: compare
                     # the parent with the database's (so mptt moves instead of writing a
                     # stale parent next to fresh lft/rght), build the path on the parent's
@@ -490,6 +677,14 @@ class StrategyElement(MPTTModel):
                     self._mptt_cached_fields["parent"] = stored_parent_id
                     for name, value in zip(TREE_FIELDS, tree, strict=True):
                         setattr(self, name, value)
+                    if self.expected_version is not None and self.expected_version != (
+                        stored_version
+                    ):
+                        raise StaleVersion(self.pk, self.expected_version)
+                    self.version = stored_version + 1
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            self.expected_version = None  # consumed: the next save of this copy is a new one
             if old_code is not None and old_code != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}
@@ -570,8 +765,149 @@ class StrategyElement(MPTTModel):
         with tree_lock():
             return super().delete(*args, **kwargs)
 
+    def may_be_taken_down_by(self, user) -> bool:
+        """The document carries the whole strategy: unpublishing, deleting or moving it takes
+        everything down at once, so only a superuser may do it."""
+        return self.kind != Kind.DOCUMENT or bool(getattr(user, "is_superuser", False))
+
+    def restore_version(self, version, user=None, expected_version: int | None = None):
+        """Puts an earlier version's title, slug and body (``version``: a historical record of
+        this element) back on the element, in one transaction. Its place in the tree, kind and
+        code stay: an old version never rewrites the tree."""
+        with tree_lock():
+            element = type(self).objects.select_for_update().get(pk=self.pk)
+            check_version(element, expected_version)
+            for field in DRAFT_FIELDS:
+                setattr(element, field, getattr(version, field))
+            element.full_clean()
+            element._history_user = user
+            element._change_reason = f"Gjenopprettet versjon nr. {version.history_id}"
+            element.save()
+        return element
+
     def move_to(self, target, position="first-child"):
         type(self).objects.move_node(self, target, position)
+
+
+# The fields of an element an editor's form changes, with the labels the editor knows them by.
+EDITED_FIELDS: dict[str, str] = {
+    "parent_id": "Overordnet element",
+    "kind": "Type",
+    "title": "Tittel",
+    "slug": "Adresse (slug)",
+    "body": "Brødtekst",
+    "is_published": "Publisert",
+}
+
+
+class StaleVersion(ValidationError):
+    """The element was saved, moved or given a draft by someone else after this editor
+    opened it (their form, confirmation page or tree list): the write is refused."""
+
+    def __init__(self, pk: int, expected: int) -> None:
+        self.pk = pk
+        self.expected = expected
+        self.changed = changed_since(pk, expected)
+        what = f" Endret siden da: {', '.join(self.changed)}." if self.changed else ""
+        element = StrategyElement.objects.filter(pk=pk).first()
+        super().__init__(
+            f"«{element}» er endret av noen andre etter at du åpnet den"
+            f"{last_change_note(pk)}.{what} Ingenting er lagret.",
+            code="stale",
+        )
+
+
+def check_version(element: StrategyElement, expected: int | None) -> None:
+    """Refuses a write based on an older version of ``element`` (as read from the database
+    under the tree lock). ``expected`` None: the caller asks for no check."""
+    if expected is not None and element.version != expected:
+        raise StaleVersion(element.pk, expected)
+
+
+def changed_since(pk: int, version: int) -> list[str]:
+    """The labels of the fields that differ between ``version`` of an element (from its
+    history) and the element now, with «Utkast» when a draft was saved since."""
+    element = StrategyElement.objects.filter(pk=pk).first()
+    if element is None:
+        return []
+    then = (
+        StrategyElement.history.filter(id=pk, version__lte=version)
+        .order_by("-version", "-history_id")
+        .first()
+    )
+    changed = (
+        [
+            label
+            for field, label in EDITED_FIELDS.items()
+            if getattr(then, field) != getattr(element, field)
+        ]
+        if then is not None
+        else []
+    )
+    draft = PendingChange.objects.filter(element_id=pk).first()
+    if draft is not None and (then is None or draft.updated_at > then.history_date):
+        changed.append("Utkast")
+    return changed
+
+
+def last_change_note(pk: int) -> str:
+    """« (sist av kari 28.11.2026 kl. 14.03)»: who saved the element (or its draft) last."""
+    saved = (
+        StrategyElement.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    draft = PendingChange.objects.filter(element_id=pk).select_related("author").first()
+    candidates = []
+    if saved is not None:
+        candidates.append((saved.history_date, saved.history_user))
+    if draft is not None:
+        candidates.append((draft.updated_at, draft.author))
+    if not candidates:
+        return ""
+    when, who = max(candidates, key=lambda candidate: candidate[0])
+    name = who.get_username() if who is not None else "ukjent"
+    return f" (sist av {name} {localtime(when):%d.%m.%Y kl. %H.%M})"
+
+
+class SourceManager(models.Manager):
+    def restore_deleted(
+        self, elements: dict[int, StrategyElement], deleted_with: str, user=None
+    ) -> int:
+        """Recreates the sources that the deletion of ``deleted_with`` took along, on the
+        restored ``elements`` (keyed by their primary key at deletion). A source removed on
+        its own before that deletion stays removed. Runs inside ``restore_deleted``."""
+        latest = {}
+        for record in Source.history.filter(element_id__in=elements).order_by(
+            "history_date", "history_id"
+        ):
+            latest[record.id] = record
+        restored = 0
+        for record in latest.values():
+            if record.history_type != "-" or record.history_change_reason != (
+                deleted_along_reason(deleted_with)
+            ):
+                continue
+            source = Source(
+                pk=None if self.filter(pk=record.id).exists() else record.id,
+                element=elements[record.element_id],
+                number=record.number,
+                text=record.text,
+                url=record.url,
+                anchor=record.anchor,
+            )
+            source._history_user = user
+            source._change_reason = "Gjenopprettet etter sletting"
+            source.save(force_insert=True)
+            restored += 1
+        return restored
+
+
+def deleted_along_reason(code: str) -> str:
+    """The history's reason on everything a deletion of ``code`` took along; it is how a
+    restore tells those rows from ones removed on their own earlier."""
+    return f"Slettet med {code}"
 
 
 class Source(models.Model):
@@ -595,6 +931,8 @@ class Source(models.Model):
         help_text="Ordene i brødteksten som fotnoten hører til; merket settes rett etter dem.",
     )
 
+    objects = SourceManager()
+
     class Meta:
         ordering = ["number"]
         verbose_name = "kilde"
@@ -609,6 +947,11 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.number}] {self.text[:80]}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A browser posts a textarea with CRLF: an untouched text must stay unchanged.
+        self.text = normalize_newlines(self.text)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.element.get_absolute_url()}#{self.html_id}"
@@ -652,6 +995,10 @@ class PendingChange(models.Model):
     def __str__(self) -> str:
         return f"Utkast til {self.element}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.body = normalize_newlines(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("admin:strategy_strategyelement_preview", args=[self.element_id])
 
@@ -662,10 +1009,32 @@ class PendingChange(models.Model):
         return element
 
 
-def publish(element: StrategyElement, user=None) -> StrategyElement:
-    """Makes an element live with its pending draft applied, in one transaction."""
+def save_draft(
+    element: StrategyElement, values: dict, user=None, expected_version: int | None = None
+) -> PendingChange:
+    """Keeps ``values`` (title, slug, body) as the element's unpublished draft, in one
+    transaction. The draft counts as a new version of the element (so a form opened before it
+    is stale), but the element's row, its history and the public pages stay as they are."""
+    with tree_lock():
+        stored = StrategyElement.objects.select_for_update().get(pk=element.pk)
+        check_version(stored, expected_version)
+        draft, _ = PendingChange.objects.update_or_create(
+            element=stored,
+            defaults={**{field: values.get(field, "") for field in DRAFT_FIELDS}, "author": user},
+        )
+        StrategyElement.objects.filter(pk=stored.pk).update(version=models.F("version") + 1)
+    return draft
+
+
+def publish(
+    element: StrategyElement, user=None, expected_version: int | None = None
+) -> StrategyElement:
+    """Makes an element live with its pending draft applied, in one transaction. With
+    ``expected_version`` (what the editor's confirmation page showed), a newer version or
+    draft is refused with ``StaleVersion``."""
     with tree_lock():
         element = StrategyElement.objects.select_for_update().get(pk=element.pk)
+        check_version(element, expected_version)
         draft = PendingChange.objects.filter(element=element).first()
         if draft is not None:
             draft.apply_to(element)
@@ -723,6 +1092,20 @@ class DeletedElement(models.Model):
     # is never issued again; but its links stay plain 404s, as before it was deleted.
     was_public = models.BooleanField("var offentlig da det ble slettet", default=False)
     deleted_at = models.DateTimeField("slettet", auto_now_add=True)
+    # What a restore needs to put the element back where it stood, with what went with it.
+    deleted_with = models.CharField(
+        "slettet sammen med",
+        max_length=20,
+        blank=True,
+        help_text="Koden til elementet som ble slettet (seg selv, eller en forfar som tok "
+        "dette elementet med seg).",
+    )
+    previous_sibling_code = models.CharField(
+        "stod etter", max_length=20, blank=True, help_text="Tom: stod først under forelderen."
+    )
+    tree_order = models.PositiveIntegerField(
+        "plass i treet", default=0, help_text="lft ved slettingen; 0: ikke kjent."
+    )
 
     class Meta:
         verbose_name = "slettet element"
@@ -736,11 +1119,13 @@ class DeletedElement(models.Model):
 
 
 @receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
-def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
+def record_deleted_element(sender, instance: StrategyElement, origin=None, **kwargs) -> None:
     """Runs for every element a delete removes, also the descendants that the cascade takes
     with it and rows deleted through a queryset or the admin's bulk action. What is recorded is
-    read from the database (one query): the instance may be a copy older than a move."""
-    fields = ("title", "body", "path", "is_public")
+    read from the database (one query): the instance may be a copy older than a move.
+    ``origin`` is the element whose deletion started it all (every delete goes through
+    ``delete()``)."""
+    fields = ("title", "body", "path", "is_public", "lft")
     stored = (
         StrategyElement.objects.filter(pk=instance.pk)
         .values(*fields, "parent__code", "parent__title", "parent__is_public")
@@ -750,6 +1135,17 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
     ElementPath.objects.record(stored["path"], instance.code)
     # Only what the public could see goes on the 410 page; a public element's parent is public.
     parent_shown = bool(stored["parent__is_public"])
+    deleted_with = origin.code if isinstance(origin, StrategyElement) else instance.code
+    previous = ""
+    if deleted_with == instance.code and instance.parent_id:
+        # Still in the tree: pre_delete runs before any row goes.
+        sibling = instance.get_previous_sibling()
+        previous = sibling.code if sibling is not None else ""
+    # The history's "-" row says what took it along (and nothing left over from an earlier
+    # save of this copy).
+    instance._change_reason = (
+        deleted_along_reason(deleted_with) if deleted_with != instance.code else None
+    )
     DeletedElement.objects.update_or_create(
         code=instance.code,
         defaults={
@@ -759,8 +1155,19 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
             "was_public": stored["is_public"],
             "parent_code": stored["parent__code"] if parent_shown else "",
             "parent_title": stored["parent__title"] if parent_shown else "",
+            "deleted_with": deleted_with,
+            "previous_sibling_code": previous,
+            "tree_order": stored["lft"],
         },
     )
+
+
+@receiver(pre_delete, sender=Source, dispatch_uid="strategy-source-deleted-along")
+def mark_source_deleted_along(sender, instance: Source, origin=None, **kwargs) -> None:
+    """A source that goes with its element's deletion says so in its history, so a restore of
+    that element brings back exactly these sources."""
+    if isinstance(origin, StrategyElement):
+        instance._change_reason = deleted_along_reason(origin.code)
 
 
 class ContentVersion(models.Model):

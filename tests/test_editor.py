@@ -8,8 +8,10 @@ from tests.admin_helpers import (
     admin_url,
     assert_tree_intact,
     element_form_data,
+    form_fields,
     make_editor,
     messages_of,
+    move,
     tree_snapshot,
 )
 
@@ -192,13 +194,6 @@ def test_a_javascript_source_link_is_refused(editor_client):
     assert "javascript:alert" not in transport.sources.get().url
 
 
-def move(client, item: StrategyElement, target: StrategyElement, position: str):
-    return client.post(
-        admin_url("changelist"),
-        {"cmd": "move_node", "cut_item": item.pk, "pasted_on": target.pk, "position": position},
-    )
-
-
 def test_reordering_siblings_left_and_right(editor_client):
     """Bug prevented: drag and drop among siblings not changing the order on the pages."""
     first, second, third = get("S1"), get("S2"), get("S3")
@@ -306,7 +301,9 @@ def test_publishing_applies_the_draft_in_one_step(editor_client, editor, client)
     confirm = editor_client.get(admin_url("publish", goal.pk))
     assert "Å publisere et utkast" in confirm.content.decode()
     assert get("M1").title != "Å publisere et utkast"  # a GET changes nothing
-    response = editor_client.post(admin_url("publish", goal.pk))
+    response = editor_client.post(
+        admin_url("publish", goal.pk), form_fields(confirm.content.decode(), "publish-form")
+    )
     assert response.status_code == 302
     published = get("M1")
     assert (published.title, published.body) == ("Å publisere et utkast", "Ny tekst.")
@@ -323,7 +320,8 @@ def test_publishing_a_new_element_makes_it_public(editor_client, client):
         parent=get("T"), kind=Kind.STRATEGY, code="T-S8", title="Ved å prøve noe nytt"
     )
     assert client.get(element.get_absolute_url()).status_code == 404
-    editor_client.post(admin_url("publish", element.pk))
+    confirm = editor_client.get(admin_url("publish", element.pk)).content.decode()
+    editor_client.post(admin_url("publish", element.pk), form_fields(confirm, "publish-form"))
     assert client.get(element.get_absolute_url()).status_code == 200
 
 
@@ -356,9 +354,12 @@ def test_history_compare_and_restore(editor_client, editor, client):
     assert "Tittel (endret)" in html
 
     restore_url = admin_url("restore", goal.pk, versions[0].history_id)
-    assert editor_client.get(restore_url).status_code == 200
+    confirm = editor_client.get(restore_url)
+    assert confirm.status_code == 200
     assert get("M1").title == "Å endre to ganger"  # a GET changes nothing
-    response = editor_client.post(restore_url)
+    response = editor_client.post(
+        restore_url, form_fields(confirm.content.decode(), "restore-form")
+    )
     assert response.status_code == 302
     assert get("M1").title == original
     assert original in client.get(get("M1").get_absolute_url()).content.decode()
@@ -395,7 +396,9 @@ def test_delete_asks_shows_descendants_and_is_in_the_history(editor_client, edit
     assert listed.count("Strategielement: <a") == 1 + len(descendants)
     assert StrategyElement.objects.filter(pk=focus_area.pk).exists()
 
-    response = editor_client.post(admin_url("delete", focus_area.pk), {"post": "yes"})
+    response = editor_client.post(
+        admin_url("delete", focus_area.pk), {"post": "yes", "bekreft_kode": "t"}
+    )
     assert response.status_code == 302
     assert not StrategyElement.objects.filter(
         pk__in=[focus_area.pk, *(e.pk for e in descendants)]

@@ -9,11 +9,21 @@ Fixtures do not carry the derived public flag (and one that did would not be tru
 derived for every loaded tree in the same transaction, before the check.
 """
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
+from django.utils import timezone
 
 from strategy.integrity import tree_problems
 from strategy.models import Source, StrategyElement
+
+# What the history compares to tell whether a loaded row differs from its latest version.
+HISTORY_COMPARED = {
+    StrategyElement: ("parent_id", "kind", "code", "title", "slug", "path", "body", "is_published"),
+    Source: ("element_id", "number", "text", "url", "anchor"),
+}
 
 
 class Command(loaddata.Command):
@@ -68,6 +78,7 @@ class Command(loaddata.Command):
                 )
             self._codes[element.code] = element.pk
             self._element_files[element.pk] = file
+            self._count_version(element)
         elif isinstance(element, Source):
             self._sources.append((element, getattr(self, "_current_file", "?")))
         return super().save_obj(obj)
@@ -81,6 +92,60 @@ class Command(loaddata.Command):
             if self._element_files:
                 StrategyElement.objects.filter(pk__in=self._element_files).refresh_public()
             self._check_tree()
+            self._record_in_history()
+
+    def _count_version(self, element: StrategyElement) -> None:
+        """The fixture carries no version. A row loaded over a different one is a new
+        version of it (a form opened before the load is then stale); an identical one keeps
+        its version, so loading the same file twice changes nothing."""
+        fields = HISTORY_COMPARED[StrategyElement]
+        stored = StrategyElement.objects.filter(pk=element.pk).values(*fields, "version").first()
+        if stored is None:
+            return
+        unchanged = all(getattr(element, field) == stored[field] for field in fields)
+        element.version = stored["version"] + (0 if unchanged else 1)
+
+    def _record_in_history(self) -> None:
+        """The history starts with the load, not with the first editor who touches an
+        element: every loaded element and source gets a version with no user, the load's time
+        and the reason «Lastet fra fixtures/strategy.json». A row unchanged since its latest
+        version (the same file loaded twice) gets none."""
+        names = []
+        for file in self._all_files:
+            for name in file.split(", "):
+                path = Path(name)
+                shown = (
+                    str(path.relative_to(settings.BASE_DIR))
+                    if path.is_relative_to(settings.BASE_DIR)
+                    else path.name
+                )
+                if shown not in names:
+                    names.append(shown)
+        reason = f"Lastet fra {', '.join(names)}"[:100]
+        now = timezone.now()
+        loaded_pks = {
+            StrategyElement: list(self._element_files),
+            Source: [source.pk for source, _ in self._sources],
+        }
+        for model, pks in loaded_pks.items():
+            latest = {}
+            for record in model.history.filter(id__in=pks).order_by("history_date", "history_id"):
+                latest[record.id] = record
+            created, changed = [], []
+            for obj in model.objects.filter(pk__in=pks).order_by("pk"):
+                obj._history_user = None  # not whoever is logged in, if run from a request
+                record = latest.get(obj.pk)
+                if record is None or record.history_type == "-":
+                    created.append(obj)
+                elif any(
+                    getattr(obj, field) != getattr(record, field)
+                    for field in HISTORY_COMPARED[model]
+                ):
+                    changed.append(obj)
+            for objs, update in ((created, False), (changed, True)):
+                model.history.bulk_history_create(
+                    objs, update=update, default_date=now, default_change_reason=reason
+                )
 
     def _check_tree(self) -> None:
         elements = list(StrategyElement.objects.order_by("tree_id", "lft", "pk"))
