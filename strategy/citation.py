@@ -135,17 +135,19 @@ def ris(reference: Reference) -> str:
     return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in fields)
 
 
+# BibTeX counts every brace, escaped or not, to find a field's end: a brace of the text becomes
+# a balanced group with a TeX command for the character.
 BIBTEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
+    "^": r"{\textasciicircum}",
+    "~": r"{\textasciitilde}",
 }
 
 
