@@ -383,7 +383,7 @@ def json_ld_of(client, url: str) -> tuple[dict, Graph]:
 def test_front_page_has_schema_org_json_ld_for_the_document_and_its_publisher(client, strategy):
     """Bug prevented: search engines not knowing what the portal publishes and who publishes
     it, or JSON-LD that does not parse."""
-    data, graph = json_ld_of(client, "/")
+    _data, graph = json_ld_of(client, "/")
     [report] = graph.subjects(RDF.type, SCHEMA.Report)
     assert str(graph.value(report, SCHEMA.name)) == strategy.title
     assert str(graph.value(report, SCHEMA.url)) == "http://testserver/"
