@@ -216,6 +216,7 @@ def test_pages_link_to_their_open_data(client, strategy):
         assert f'href="{url}"' in html
         assert client.get(url).status_code == 200
     assert "NLOD 2.0" in html
+    assert f'<a href="{reverse("strategy:api")}">dokumentasjonen av API-et</a>' in html
     element = StrategyElement.objects.get(code="T-S2")
     html = client.get(element.get_absolute_url()).content.decode()
     alternate = '<link rel="alternate" type="application/json" href="/api/elementer/T-S2.json">'
