@@ -37,7 +37,7 @@ if "DJANGO_STATIC_ROOT" not in os.environ:
     os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-opendata-bench-")
     atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -98,7 +98,9 @@ def main() -> None:
         for label, url in urls.items():
             status, rendered, size = median_ms(client, url, args.repeat, cached=False)
             _status, cached, _size = median_ms(client, url, args.repeat, cached=True)
-            print(f"  {label:34} {status}   {rendered:8.1f}  {cached:12.2f}  {size / 1024:6.1f} KiB")
+            print(
+                f"  {label:34} {status}   {rendered:8.1f}  {cached:12.2f}  {size / 1024:6.1f} KiB"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -116,8 +116,8 @@ PAGE_FACTS_JS = """
     breadcrumbs,
     isElementPage: document.querySelector('article.element') !== null,
     // A JSON-LD block is data, never run, and no Content-Security-Policy applies to it.
-    inlineScripts: [...document.querySelectorAll('script:not([src]):not([type="application/ld+json"])')]
-      .length,
+    inlineScripts: [...document.querySelectorAll('script:not([src])')]
+      .filter((s) => s.type !== 'application/ld+json').length,
     externalScripts: [...document.querySelectorAll('script[src]')]
       .map((s) => s.src).filter((src) => new URL(src).origin !== location.origin),
     styleAttributes: [...document.querySelectorAll('[style]')].map((el) => el.tagName),

@@ -451,7 +451,7 @@ class _HostPage(BaseHTTPRequestHandler):
 
     body = b""
 
-    def do_GET(self):  # noqa: N802 - the name http.server calls
+    def do_GET(self):  # the name http.server calls
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()
