@@ -12,6 +12,7 @@ DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
 DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
 DJANGO_CANONICAL_ORIGIN
+DJANGO_ORGANISASJONSNUMMER  the publisher's number in Enhetsregisteret (open-data catalogue)
 """
 
 import os
@@ -203,7 +204,17 @@ PORTAL = {
     "OWNER_URL": "https://www.osloregionen.no/",
     "OWNER_URL_LABEL": "www.osloregionen.no",
     "ADDRESS": "Rådhuset 0037 Oslo",
+    # Osloregionen IPR's number in Enhetsregisteret: names the publisher of the open data in
+    # the DCAT-AP-NO description that data.norge.no harvests (README, «Åpne data»).
+    "ORGANISATION_NUMBER": os.environ.get("DJANGO_ORGANISASJONSNUMMER", "").replace(" ", ""),
 }
+if PORTAL["ORGANISATION_NUMBER"] and not (
+    PORTAL["ORGANISATION_NUMBER"].isdecimal() and len(PORTAL["ORGANISATION_NUMBER"]) == 9
+):
+    raise ImproperlyConfigured(
+        "DJANGO_ORGANISASJONSNUMMER må være et organisasjonsnummer med ni sifre, "
+        f"ikke «{PORTAL['ORGANISATION_NUMBER']}»."
+    )
 
 
 # --- Production hardening: secure by default when DJANGO_DEBUG=0 ---------------------------
@@ -249,6 +260,11 @@ MIDDLEWARE.insert(0, "strategy.middleware.RequestLogMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "strategy.caching.PublicPageCacheMiddleware",
+)
+# Before the page cache: the licence and CORS headers go on API answers from memory too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("strategy.caching.PublicPageCacheMiddleware"),
+    "strategy.opendata.OpenDataHeadersMiddleware",
 )
 MIDDLEWARE += [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

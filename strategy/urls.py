@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import accessibility, health, opendata, permalinks, sitemaps, views
+from . import accessibility, dcat, health, opendata, permalinks, sharing, sitemaps, views
 from .converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
@@ -13,9 +13,33 @@ urlpatterns = [
     path("", views.front_page, name="front-page"),
     path("hele-strategien/", views.whole_strategy, name="whole-strategy"),
     path("r/<code:code>/", permalinks.permalink, name="permalink"),
+    path("r/<code:code>/kort/", sharing.card, name="card"),
+    path(
+        "r/<code:code>/referanse.ris",
+        sharing.reference_file,
+        {"reference_format": "ris"},
+        name="reference-ris",
+    ),
+    path(
+        "r/<code:code>/referanse.bib",
+        sharing.reference_file,
+        {"reference_format": "bibtex"},
+        name="reference-bibtex",
+    ),
+    path(
+        "r/<code:code>/referanse.json",
+        sharing.reference_file,
+        {"reference_format": "csl"},
+        name="reference-csl",
+    ),
+    path("oembed", sharing.oembed, name="oembed"),
+    path("api/", opendata.api_documentation, name="api"),
     path("api/strategi.json", opendata.strategy_json, name="strategy-json"),
     path("api/strategi.csv", opendata.elements_csv, name="elements-csv"),
     path("api/elementer/<code:code>.json", opendata.element_json, name="element-json"),
+    path("api/skjema/<slug:name>.schema.json", opendata.json_schema, name="json-schema"),
+    path("api/katalog.ttl", dcat.catalogue_turtle, name="dcat-turtle"),
+    path("api/katalog.jsonld", dcat.catalogue_json_ld, name="dcat-json-ld"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path(

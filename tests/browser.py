@@ -24,8 +24,9 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = settings.BASE_DIR / "screenshots"
 
-# The portal's own machinery and files, not pages a reader browses.
-NOT_CRAWLED_PREFIXES = ("/admin/", "/static/", "/api/", "/media/")
+# The portal's own machinery and files, not pages a reader browses. The API's documentation
+# page /api/ is a page and is crawled; its data files end in .json, .csv … and are not.
+NOT_CRAWLED_PREFIXES = ("/admin/", "/static/", "/media/", "/oembed")
 # A safety net: a crawler that loops on ever new query strings stops and fails here.
 MAX_PAGES = 1000
 
@@ -114,7 +115,9 @@ PAGE_FACTS_JS = """
     })),
     breadcrumbs,
     isElementPage: document.querySelector('article.element') !== null,
-    inlineScripts: [...document.querySelectorAll('script:not([src])')].length,
+    // A JSON-LD block is data, never run, and no Content-Security-Policy applies to it.
+    inlineScripts: [...document.querySelectorAll('script:not([src])')]
+      .filter((s) => s.type !== 'application/ld+json').length,
     externalScripts: [...document.querySelectorAll('script[src]')]
       .map((s) => s.src).filter((src) => new URL(src).origin !== location.origin),
     styleAttributes: [...document.querySelectorAll('[style]')].map((el) => el.tagName),
@@ -164,7 +167,8 @@ def launch_chromium(playwright):
 
 def crawlable(href: str, base_url: str) -> str | None:
     """The address to visit for a link, or None when the crawl does not follow it: another
-    site, the admin, static files, the API or a file download (``/sitemap.xml``)."""
+    site, the admin, static files, oEmbed or a file download (``/sitemap.xml``,
+    ``/api/strategi.json``)."""
     url, _fragment = urldefrag(urljoin(base_url, href))
     parts, base = urlsplit(url), urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or parts.netloc != base.netloc:

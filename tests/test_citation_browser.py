@@ -43,7 +43,7 @@ def test_kopier_copies_the_citation(browser, element_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(element_url)
-    button = page.get_by_role("button", name="Kopier")
+    button = page.get_by_role("button", name="Kopier", exact=True)
     assert button.is_visible()
     button.click()
     page.wait_for_selector(".citation__status:has-text('Kopiert.')")
@@ -62,7 +62,7 @@ def test_without_javascript_the_citation_is_there_and_no_dead_button(browser, el
     page.goto(element_url)
     assert page.locator("#sitat-tekst").is_visible()
     assert "Strategi T-S2" in page.locator("#sitat-tekst").text_content()
-    assert not page.get_by_role("button", name="Kopier").is_visible()
+    assert not page.get_by_role("button", name="Kopier", exact=True).is_visible()
     context.close()
 
 
