@@ -143,7 +143,7 @@ def element_for_url(url: str, origin: str) -> StrategyElement | None:
 
 
 @api_view
-@public_page
+@public_page(query=("url", "format", "maxwidth", "maxheight"))
 def oembed(request: HttpRequest) -> HttpResponse:
     """oEmbed 1.0 provider (https://oembed.com/): ``/oembed?url=<side>&format=json`` gives a
     ``rich`` answer whose ``html`` is the card's iframe, within ``maxwidth``/``maxheight``.

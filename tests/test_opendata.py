@@ -307,7 +307,7 @@ def test_every_json_export_validates_against_its_published_schema(client, strate
     added or retyped) without anyone noticing, breaking the re-users who rely on the schema."""
     response = client.get(STRATEGY_JSON)
     strategy_schema = validator_at(client, described_by(response))
-    assert described_by(response) == "http://testserver/api/skjema/strategi.schema.json"
+    assert described_by(response) == f"{ORIGIN}/api/skjema/strategi.schema.json"
     assert_valid(strategy_schema, json.loads(response.content))
 
     element_schema = None
@@ -317,7 +317,7 @@ def test_every_json_export_validates_against_its_published_schema(client, strate
         element_schema = element_schema or validator_at(client, described_by(answer))
         assert_valid(element_schema, json.loads(answer.content))
 
-    errors = validator_at(client, "http://testserver/api/skjema/feil.schema.json")
+    errors = validator_at(client, f"{ORIGIN}/api/skjema/feil.schema.json")
     StrategyElement.objects.get(code="B-S4").delete()
     for url, status in (
         ("/api/elementer/B-S4.json", 410),
@@ -333,7 +333,7 @@ def test_the_schemas_are_strict_enough_to_catch_drift(client, strategy):
     """Bug prevented: a schema so loose (any field, any kind, any code) that validating the
     exports against it proves nothing."""
     data = whole_json(client)
-    validator = validator_at(client, "http://testserver/api/skjema/strategi.schema.json")
+    validator = validator_at(client, f"{ORIGIN}/api/skjema/strategi.schema.json")
     assert_valid(validator, data)
     broken = [
         lambda d: d["element"]["barn"][0].update(nytt_felt="x"),
@@ -367,7 +367,7 @@ LICENCE_LINK = '<https://data.norge.no/nlod/no/2.0>; rel="license"'
 
 def api_urls() -> dict[str, int]:
     """Every open-data endpoint, with an answer of each kind (200, 400, 404, 410, 501)."""
-    page = f"http://testserver{StrategyElement.objects.get(code='T-S2').get_absolute_url()}"
+    page = f"{ORIGIN}{StrategyElement.objects.get(code='T-S2').get_absolute_url()}"
     return {
         STRATEGY_JSON: 200,
         "/api/elementer/T-S2.json": 200,
@@ -481,7 +481,7 @@ def test_dcat_ap_no_catalogue_has_the_mandatory_properties(client, strategy):
     graph, from_json_ld = catalogue_graphs(client)
     assert isomorphic(graph, from_json_ld)
     [catalog] = graph.subjects(RDF.type, DCAT.Catalog)
-    assert str(catalog) == "http://testserver/api/#katalog"
+    assert str(catalog) == f"{ORIGIN}/api/#katalog"
     assert "Strategi for Osloregionen" in norwegian(graph, catalog, DCT.title)
     norwegian(graph, catalog, DCT.description)
     assert str(the(graph, catalog, DCT.identifier)) == str(catalog)
@@ -501,7 +501,7 @@ def test_dcat_ap_no_catalogue_has_the_mandatory_properties(client, strategy):
     assert the(graph, dataset, DCAT.contactPoint) == contact
     themes = set(map(str, graph.objects(dataset, DCAT.theme)))
     assert themes and all(theme.startswith(EU + "data-theme/") for theme in themes)
-    assert str(the(graph, dataset, DCAT.landingPage)) == "http://testserver/"
+    assert str(the(graph, dataset, DCAT.landingPage)) == f"{ORIGIN}/"
 
     formats = {}
     for distribution in graph.objects(dataset, DCAT.distribution):
@@ -513,14 +513,14 @@ def test_dcat_ap_no_catalogue_has_the_mandatory_properties(client, strategy):
         formats[file_type] = access
         assert client.get(access).status_code == 200, access
     assert formats == {
-        "JSON": "http://testserver/api/strategi.json",
-        "CSV": "http://testserver/api/strategi.csv",
+        "JSON": f"{ORIGIN}/api/strategi.json",
+        "CSV": f"{ORIGIN}/api/strategi.csv",
     }
     # Every resource named under /api/ leads to its explanation on the documentation page.
     page = client.get(reverse("strategy:api")).content.decode()
     distributions = set(graph.objects(dataset, DCAT.distribution))
     for resource in {catalog, dataset, publisher, contact, *distributions}:
-        anchor = str(resource).removeprefix("http://testserver/api/#")
+        anchor = str(resource).removeprefix(f"{ORIGIN}/api/#")
         assert f'id="{anchor}"' in page, resource
 
 
@@ -590,13 +590,13 @@ def test_api_page_documents_every_endpoint_and_is_linked_from_every_page(client,
         "If-None-Match",
         "304 Not Modified",
         "Access-Control-Allow-Origin: *",
-        "curl -s http://testserver/api/strategi.json",
-        "curl -s http://testserver/api/elementer/T-S2.json",
+        f"curl -s {ORIGIN}/api/strategi.json",
+        f"curl -s {ORIGIN}/api/elementer/T-S2.json",
         "/r/<kode>/kort/",
-        "data.norge.no høster beskrivelsen fra http://testserver/api/katalog.ttl",
+        f"data.norge.no høster beskrivelsen fra {ORIGIN}/api/katalog.ttl",
     ):
         assert words in text, words
-    schema_links = re.findall(r'href="(http://testserver/api/skjema/[^"]+)"', html)
+    schema_links = re.findall(rf'href="({re.escape(ORIGIN)}/api/skjema/[^"]+)"', html)
     assert len(schema_links) == 4
     for url in schema_links:
         validator_at(client, url)
@@ -608,7 +608,7 @@ def test_api_page_documents_every_endpoint_and_is_linked_from_every_page(client,
 def test_new_endpoints_answer_conditional_requests(client, strategy):
     """Bug prevented: harvesters, CMSs and reference managers re-downloading the catalogue,
     the schemas, cards and references on every poll."""
-    page = f"http://testserver{StrategyElement.objects.get(code='T-S2').get_absolute_url()}"
+    page = f"{ORIGIN}{StrategyElement.objects.get(code='T-S2').get_absolute_url()}"
     for url in (
         "/api/",
         "/api/skjema/strategi.schema.json",
