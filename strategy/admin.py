@@ -1,14 +1,15 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.contrib.admin import helpers
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from mptt.admin import DraggableMPTTAdmin
 from mptt.forms import MPTTAdminForm
 
-from . import editor
+from . import editor, editor_moves, editor_tree, editor_widgets
+from .editor_drafts import PendingChangeAdmin
 from .models import (
-    ALLOWED_CHILDREN,
     DRAFT_FIELDS,
     Kind,
     PendingChange,
@@ -35,9 +36,16 @@ class StrategyElementForm(MPTTAdminForm):
     class Meta:
         model = StrategyElement
         fields = ("parent", "kind", "code", "title", "slug", "body", "is_published")
+        widgets = {
+            "title": editor_widgets.TitleTextarea,
+            "body": editor_widgets.MarkdownPreviewTextarea,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" in self.fields and self.instance.pk:
+            self.fields["body"].widget.element_id = self.instance.pk
+            self.fields["body"].widget.sources = list(self.instance.sources.all())
         if self.is_bound or "kind" not in self.fields:
             return
         parent = self._initial_parent()
@@ -47,6 +55,9 @@ class StrategyElementForm(MPTTAdminForm):
         ]
         if len(allowed) == 1 and not self.instance.pk:
             self.initial["kind"] = allowed[0]
+
+    def clean_title(self) -> str:
+        return editor_widgets.one_line(self.cleaned_data.get("title", ""))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -79,52 +90,60 @@ class StrategyElementForm(MPTTAdminForm):
 @admin.register(StrategyElement)
 class StrategyElementAdmin(DraggableMPTTAdmin):
     form = StrategyElementForm
-    list_display = (
-        "tree_actions",
-        "indented_title",
-        "code",
-        "kind",
-        "is_published",
-        "draft_state",
-        "row_links",
-    )
+    list_display = ("tree_actions", "indented_title", "kind", "status", "row_links")
     list_display_links = ("indented_title",)
-    list_filter = ("kind", "is_published")
+    list_filter = ("kind", "is_published", editor_tree.PartFilter)
     search_fields = ("title", "body", "code")
+    # The tree's order is the only order: no column sorts the list.
+    sortable_by = ()
+    list_per_page = 250
+    show_full_result_count = False
     inlines = [SourceInline]
     expand_tree_by_default = True
     change_form_template = "admin/strategy/strategyelement/change_form.html"
+    change_list_template = "admin/strategy/strategyelement/change_list.html"
+
+    class Media:
+        css = {"all": ["css/editor.css"]}
+        js = ["js/editor.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("pending_change")
+
+    def get_changelist(self, request, **kwargs):
+        return editor_tree.TreeChangeList
+
+    def _build_tree_structure(self, queryset):
+        # mptt's script would fold rows on the client and remember it; the lazy tree opens
+        # and closes rows with links instead (editor_tree), so the script only drags.
+        return {}
 
     def view_on_site(self, obj):
         """Only published elements have a public page."""
         return obj.get_absolute_url() if obj.is_published else None
 
+    # The columns of the lazy tree; editor_tree draws them (one string per cell: the list
+    # shows hundreds of rows, and Django's per-cell helpers dominate its time).
+
+    @admin.display(description="åpne")
+    def tree_actions(self, item):
+        return editor_tree.tree_cell(item)
+
     @admin.display(description="tittel")
     def indented_title(self, item):
-        return super().indented_title(item)
+        return editor_tree.title_cell(item)
 
-    @admin.display(description="utkast")
-    def draft_state(self, obj):
-        if not obj.is_published:
-            return "ikke publisert"
-        return "upublisert endring" if hasattr(obj, "pending_change") else ""
+    @admin.display(description="status")
+    def status(self, obj):
+        return editor_tree.status_cell(obj)
 
-    @admin.display(description="lenker")
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        return editor_tree.checkbox_cell(obj, helpers.ACTION_CHECKBOX_NAME)
+
+    @admin.display(description="handlinger")
     def row_links(self, obj):
-        links = []
-        if ALLOWED_CHILDREN.get(obj.kind):
-            add_url = reverse("admin:strategy_strategyelement_add")
-            links.append((f"{add_url}?parent={obj.pk}", "Legg til under"))
-        if obj.is_published:
-            links.append((obj.get_absolute_url(), "Vis på nettstedet"))
-        if not obj.is_published or hasattr(obj, "pending_change"):
-            links.append(
-                (reverse("admin:strategy_strategyelement_preview", args=[obj.pk]), "Forhåndsvis")
-            )
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return editor_tree.actions_cell(obj)
 
     def get_urls(self):
         def wrap(view):
@@ -135,6 +154,14 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
 
         name = "strategy_strategyelement"
         return [
+            path("flytt/", wrap(editor_moves.move_step), name=f"{name}_move_step"),
+            path("flytt/angre/", wrap(editor_moves.undo), name=f"{name}_move_undo"),
+            path(
+                "forhandsvis-tekst/",
+                wrap(editor_widgets.body_preview),
+                name=f"{name}_body_preview",
+            ),
+            path("<path:object_id>/flytt/", wrap(editor_moves.move_to), name=f"{name}_move_to"),
             path("<path:object_id>/forhandsvis/", wrap(editor.preview), name=f"{name}_preview"),
             path("<path:object_id>/publiser/", wrap(editor.publish_view), name=f"{name}_publish"),
             path(
@@ -156,23 +183,8 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     # Moves (drag and drop) -------------------------------------------------------------
 
     def _move_node(self, request):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        try:
-            response = super()._move_node(request)
-        except ValidationError as error:
-            self.message_user(
-                request,
-                "Flyttingen ble avvist: " + " ".join(error.messages),
-                level=messages.ERROR,
-            )
-            return HttpResponse("FAIL, invalid move.")
-        if response.content.startswith(b"OK"):
-            moved = StrategyElement.objects.get(pk=request.POST["cut_item"])
-            StrategyElement.history.bulk_history_create(
-                [moved], update=True, default_user=request.user, default_change_reason="Flyttet"
-            )
-        return response
+        # Drag and drop: the same model verb, message and undo as the move buttons.
+        return editor_moves.drag_and_drop(self, request)
 
     # Saving: directly, or as a draft of a published element ------------------------------
 
@@ -200,6 +212,12 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
             context["publish_url"] = reverse(
                 "admin:strategy_strategyelement_publish", args=[obj.pk]
             )
+            context.update(editor_moves.form_context(request, obj))
+            if draft is not None:
+                context["discard_url"] = (
+                    reverse("admin:strategy_pendingchange_discard", args=[draft.pk])
+                    + f"?neste={request.path}"
+                )
             if draft is not None and request.method == "GET":
                 self.message_user(
                     request,
@@ -271,3 +289,6 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         # A reference code is permanent once given: printed council documents cite it.
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "code") if obj is not None else readonly
+
+
+admin.site.register(PendingChange, PendingChangeAdmin)

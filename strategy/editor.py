@@ -5,6 +5,7 @@ every view here checks the editor's permissions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -15,8 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
+from . import diffs
 from .models import DRAFT_FIELDS, Kind, PendingChange, Source, StrategyElement, publish
 from .tree import tree_lock
 from .views import render_element_page
@@ -36,6 +39,8 @@ COMPARED_FIELDS: list[tuple[str, str]] = [
     ("parent_id", "Overordnet element"),
     ("is_published", "Publisert"),
 ]
+# The rows of the fields a draft (and a restore) carries.
+DRAFT_LABELS = frozenset(label for field, label in COMPARED_FIELDS if field in DRAFT_FIELDS)
 
 
 @dataclass
@@ -47,6 +52,20 @@ class Row:
     @property
     def changed(self) -> bool:
         return self.old != self.new
+
+    @cached_property
+    def pieces(self) -> list[diffs.Piece]:
+        return diffs.word_diff(self.old, self.new)
+
+    @property
+    def old_html(self) -> SafeString:
+        """The old value with the deleted words marked."""
+        return diffs.render_side(self.pieces, "old")
+
+    @property
+    def new_html(self) -> SafeString:
+        """The new value with the inserted words marked."""
+        return diffs.render_side(self.pieces, "new")
 
 
 def _element_or_404(object_id: str) -> StrategyElement:
@@ -227,6 +246,12 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     ]
+    draft_versions = [
+        {"version": version, "type": draft_event(version)}
+        for version in PendingChange.history.filter(element_id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    ]
     return TemplateResponse(
         request,
         "admin/strategy/strategyelement/element_history.html",
@@ -238,8 +263,19 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             object_id=pk,
             entries=entries,
             source_versions=source_versions,
+            draft_versions=draft_versions,
         ),
     )
+
+
+def draft_event(version) -> str:
+    """What happened to a draft in one of its versions: saved, changed, published, discarded."""
+    if version.history_type == "+":
+        return "Utkast lagret"
+    if version.history_type == "~":
+        return "Utkast endret"
+    reason = (version.history_change_reason or "fjernet").lower()
+    return f"Utkast {reason}"
 
 
 def _version_or_404(object_id: int, history_id) -> object:
@@ -321,10 +357,6 @@ def restore(
             title="Gjenopprett versjon",
             original=element,
             version=version,
-            rows=[
-                row
-                for row in compare_rows(element, version)
-                if row.label in {"Tittel", "Adresse (slug)", "Brødtekst"}
-            ],
+            rows=[row for row in compare_rows(element, version) if row.label in DRAFT_LABELS],
         ),
     )
