@@ -117,8 +117,11 @@ def main() -> None:
     area = StrategyElement.objects.get(code="GEN-F1")
     section = StrategyElement.objects.get(code="GEN-IO")
     measure(client, "generert tre, standardvisning", CHANGELIST)
-    measure(client, "generert tre, ett innsatsområde åpnet", f"{CHANGELIST}?apne={root.pk},"
-            f"{section.pk},{area.pk}")
+    measure(
+        client,
+        "generert tre, ett innsatsområde åpnet",
+        f"{CHANGELIST}?apne={root.pk},{section.pk},{area.pk}",
+    )
     measure(client, "generert tre, filtrert på et innsatsområde", f"{CHANGELIST}?under={area.pk}")
     measure(client, "generert tre, søk «tiltak 7»", f"{CHANGELIST}?q=tiltak+7")
 

@@ -73,11 +73,12 @@ def parse_open(value: str | None) -> list[int] | None:
     Anything that is not a list of numbers opens nothing rather than failing."""
     if value is None:
         return None
-    ids = []
-    for part in value.split(",")[:MAX_OPEN]:
-        if part.strip().isdigit():
-            ids.append(int(part))
-    return ids
+    return [int(part) for part in value.split(",")[:MAX_OPEN] if is_id(part)]
+
+
+def is_id(text: str) -> bool:
+    """A primary key as a URL may carry it: digits, no more than a 64-bit integer holds."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def openable(ids: list[int]) -> dict[int, tuple[int, int, int]]:
@@ -140,7 +141,8 @@ class TreeChangeList(ChangeList):
             .get_queryset(request, exclude_parameters)
             .annotate(parent_lft=F("parent__lft"), parent_rght=F("parent__rght"))
         )
-        if not self.tree_mode:
+        if not self.tree_mode or request.method == "POST":
+            # An action («Slett valgte …») acts on the rows posted, shown or not.
             return queryset
         if self.opened is None:
             return queryset.filter(level__lte=DEFAULT_OPEN_LEVELS)
@@ -202,7 +204,7 @@ class PartFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
+        if not is_id(value):
             raise IncorrectLookupParameters(f"Ugyldig del: {value!r}")
         part = StrategyElement.objects.filter(pk=int(value))[:1]
         return queryset.filter(

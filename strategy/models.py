@@ -248,12 +248,15 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
         with tree_lock():
             element = self.get(pk=element.pk)
             target = self.get(pk=target.pk)
-            if element.parent_id is None:
-                raise ValidationError(f"«{element}» er et strategidokument og kan ikke flyttes.")
+            element.check_movable()
             if element.pk == target.pk or element.is_ancestor_of(target):
                 raise ValidationError(f"«{element}» kan ikke flyttes inn i seg selv.")
             before = Placement.of(element)
+            # mptt's move_node saves the node before its path is updated; the one version
+            # recorded is the one below, with the new path and the reason.
+            element.skip_history_when_saving = True
             self.move_node(element, target, position)
+            del element.skip_history_when_saving
             element.refresh_from_db()
             StrategyElement.history.bulk_history_create(
                 [element], update=True, default_user=user, default_change_reason="Flyttet"
@@ -264,7 +267,8 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
         """Swaps the element with the sibling before it."""
         with tree_lock():
             element = self.get(pk=element.pk)
-            previous = element.get_previous_sibling() if element.parent_id else None
+            element.check_movable()
+            previous = element.get_previous_sibling()
             if previous is None:
                 raise ValidationError(f"«{element}» står allerede øverst.")
             return self.move_element(element, previous, "left", user)
@@ -273,7 +277,8 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
         """Swaps the element with the sibling after it."""
         with tree_lock():
             element = self.get(pk=element.pk)
-            following = element.get_next_sibling() if element.parent_id else None
+            element.check_movable()
+            following = element.get_next_sibling()
             if following is None:
                 raise ValidationError(f"«{element}» står allerede nederst.")
             return self.move_element(element, following, "right", user)
@@ -414,6 +419,11 @@ class StrategyElement(MPTTModel):
         """The ``id`` this element carries on its parent's page."""
         return self.code.lower()
 
+    def check_movable(self) -> None:
+        """A document is the root of its strategy; the editors' moves never move it."""
+        if self.parent_id is None:
+            raise ValidationError(f"«{self}» er et strategidokument og kan ikke flyttes.")
+
     def check_parent_kind(self, parent: StrategyElement | None) -> None:
         parent_kind = parent.kind if parent else None
         if self.kind not in allowed_child_kinds(parent_kind):
@@ -507,16 +517,19 @@ class StrategyElement(MPTTModel):
                 stored = (
                     type(self)
                     .objects.filter(pk=self.pk)
-                    .values_list("path", "code", "parent_id")
+                    .values_list("path", "code", "parent_id", "tree_id", "lft", "rght")
                     .first()
                 )
                 if stored is not None:
-                    old_path, old_code, stored_parent_id = stored
+                    old_path, old_code, stored_parent_id, *stored_tree = stored
                     # This copy may be older than a move or rename by someone else: compare
                     # the parent with the database's (so mptt moves instead of writing a
                     # stale parent next to fresh lft/rght) and build the path on the
-                    # parent's current path.
-                    self._mptt_cached_fields["parent"] = stored_parent_id
+                    # parent's current path. Not while mptt's own move_node saves the node:
+                    # it has moved lft/rght already (so they match the database) and saves
+                    # to write the new parent, which the database does not have yet.
+                    if stored_tree != [self.tree_id, self.lft, self.rght]:
+                        self._mptt_cached_fields["parent"] = stored_parent_id
             if old_code is not None and old_code != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}

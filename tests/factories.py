@@ -25,13 +25,16 @@ class Spec:
         return child
 
 
-def generated_spec(focus_areas: int, items_per_group: int, themes: int) -> Spec:
+def generated_spec(
+    focus_areas: int, items_per_group: int, themes: int, top_items: int | None = None
+) -> Spec:
     """A document with the real strategy's shape, scaled up: every focus area has challenges,
-    a sub-goal and strategies."""
+    a sub-goal and strategies. ``top_items`` challenges, goals and strategies stand right under
+    the document (default: ``items_per_group``)."""
     root = Spec(Kind.DOCUMENT, "GEN", "Generert strategi")
     root.add(Kind.VISION, "GEN-V", "Visjon", "En generert visjon for «Osloregionen».")
     root.add(Kind.INTRODUCTION, "GEN-I1", "Innledning", "Første avsnitt.\n\nAndre avsnitt.")
-    for number in range(1, items_per_group + 1):
+    for number in range(1, (items_per_group if top_items is None else top_items) + 1):
         root.add(Kind.CHALLENGE, f"GEN-U{number}", f"Overordnet utfordring {number}")
         root.add(Kind.GOAL, f"GEN-M{number}", f"Å nå overordnet mål {number}")
         root.add(Kind.STRATEGY, f"GEN-S{number}", f"Ved å følge overordnet strategi {number}")
@@ -88,7 +91,7 @@ def build_generated_tree(
 
 
 def build_generated_tree_in_bulk(
-    focus_areas: int = 48, items_per_group: int = 50, themes: int = 20
+    focus_areas: int = 48, items_per_group: int = 50, themes: int = 20, top_items: int | None = None
 ) -> StrategyElement:
     """The same tree as ``build_generated_tree``, inserted in a few bulk statements with the
     nested-set numbers, slugs and paths computed here: saving 5,000 elements one by one takes
@@ -116,6 +119,8 @@ def build_generated_tree_in_bulk(
         )
         element.parent = parent
         element.path = element.compute_path()
+        if parent is None:  # beside another document: numbered as save() would do it
+            element.path = element._unique_path(element.path)
         while len(levels) <= level:
             levels.append([])
         levels[level].append((spec, element))
@@ -125,7 +130,7 @@ def build_generated_tree_in_bulk(
         element.rght = counter
         return element
 
-    root = number(generated_spec(focus_areas, items_per_group, themes), None, 0)
+    root = number(generated_spec(focus_areas, items_per_group, themes, top_items), None, 0)
     for level in levels:  # parents first, so that every parent_id is known
         for _spec, element in level:
             element.parent_id = element.parent.pk if element.parent else None
