@@ -21,6 +21,9 @@ from .models import (
 admin.site.site_header = "Osloregionen – redaksjon"
 admin.site.site_title = "Osloregionen – redaksjon"
 admin.site.index_title = "Redigering av strategien"
+# The element list needs the width of a 1280 px screen for long titles and the row actions;
+# the breadcrumbs and the front page of the admin lead everywhere the side menu did.
+admin.site.enable_nav_sidebar = False
 
 
 class SourceInline(admin.StackedInline):
