@@ -255,7 +255,9 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         super().save_model(request, obj, form, change)
         if change:
             # "Lagre" saved what the form showed, the draft included.
-            PendingChange.objects.filter(element=obj).delete()
+            draft = PendingChange.objects.filter(element=obj).first()
+            if draft is not None:
+                draft.discard(request.user, reason="Lagret direkte")
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_strategy_draft_saved", False):

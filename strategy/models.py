@@ -265,23 +265,20 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
 
     def move_up(self, element: StrategyElement, user=None) -> Move:
         """Swaps the element with the sibling before it."""
-        with tree_lock():
-            element = self.get(pk=element.pk)
-            element.check_movable()
-            previous = element.get_previous_sibling()
-            if previous is None:
-                raise ValidationError(f"«{element}» står allerede øverst.")
-            return self.move_element(element, previous, "left", user)
+        return self._move_step(element, user, up=True)
 
     def move_down(self, element: StrategyElement, user=None) -> Move:
         """Swaps the element with the sibling after it."""
+        return self._move_step(element, user, up=False)
+
+    def _move_step(self, element: StrategyElement, user, up: bool) -> Move:
         with tree_lock():
             element = self.get(pk=element.pk)
             element.check_movable()
-            following = element.get_next_sibling()
-            if following is None:
-                raise ValidationError(f"«{element}» står allerede nederst.")
-            return self.move_element(element, following, "right", user)
+            neighbour = element.get_previous_sibling() if up else element.get_next_sibling()
+            if neighbour is None:
+                raise ValidationError(f"«{element}» står allerede {'øverst' if up else 'nederst'}.")
+            return self.move_element(element, neighbour, "left" if up else "right", user)
 
     def move_back(self, element: StrategyElement, placement: Placement, user=None) -> Move:
         """Puts an element back where a move found it (the undo of a move): under the same

@@ -2,6 +2,7 @@
 
 import re
 
+from strategy.models import StrategyElement
 from tests.helpers import page_text
 
 # English UI texts of Django's admin, auth and forms, and of django-mptt, as whole words or
@@ -112,3 +113,8 @@ def seen(html: str) -> str:
 def heard(html: str) -> str:
     """The text a screen reader reads, the hidden labels included."""
     return page_text(html)
+
+
+def get(code: str) -> StrategyElement:
+    """An element of the strategy by its reference code."""
+    return StrategyElement.objects.get(code=code)

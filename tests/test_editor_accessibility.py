@@ -9,14 +9,11 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from django.test.utils import modify_settings
-from pytest_django.live_server_helper import LiveServer
 
 from strategy.models import Kind, PendingChange, StrategyElement
 from tests import browser
 from tests.admin_helpers import admin_url, make_editor
-from tests.editor_helpers import ENGLISH
+from tests.editor_helpers import ENGLISH, get
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -48,48 +45,37 @@ DOM_TEXTS_JS = """
 
 @pytest.fixture(scope="module")
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    # As in test_accessibility.py: Playwright's event loop sits in this thread between calls.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        instance = browser.launch_chromium(playwright)
+    with browser.running_chromium() as instance:
         yield instance
-        instance.close()
+
+
+def prepare() -> None:
+    """The strategy with what every editor page needs: an editor with a password, versions to
+    compare, a pending draft and an unpublished element."""
+    call_command("loaddata", "strategy", verbosity=0)
+    editor = make_editor()
+    editor.set_password(PASSWORD)
+    editor.save()
+    goal = StrategyElement.objects.get(code="M1")
+    goal.title = "Å bli et nullutslippssamfunn mot 2050"
+    goal.save()
+    PendingChange.objects.create(
+        element=StrategyElement.objects.get(code="M2"),
+        title="Å ha en flerkjernet og grønn utvikling",
+        body="Et *nytt* avsnitt.",
+        author=editor,
+    )
+    StrategyElement.objects.create(
+        parent=StrategyElement.objects.get(code="T"),
+        kind=Kind.STRATEGY,
+        title="Ved å prøve noe nytt",
+    )
 
 
 @pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
-    """The strategy with what every editor page needs: an editor with a password, versions to
-    compare, a pending draft and an unpublished element. Served for the whole module (see
-    the ``site`` fixture of test_accessibility.py for why it starts after Playwright)."""
-    with django_db_blocker.unblock():
-        call_command("loaddata", "strategy", verbosity=0)
-        editor = make_editor()
-        editor.set_password(PASSWORD)
-        editor.save()
-        goal = StrategyElement.objects.get(code="M1")
-        goal.title = "Å bli et nullutslippssamfunn mot 2050"
-        goal.save()
-        PendingChange.objects.create(
-            element=StrategyElement.objects.get(code="M2"),
-            title="Å ha en flerkjernet og grønn utvikling",
-            body="Et *nytt* avsnitt.",
-            author=editor,
-        )
-        StrategyElement.objects.create(
-            parent=StrategyElement.objects.get(code="T"),
-            kind=Kind.STRATEGY,
-            title="Ved å prøve noe nytt",
-        )
-        server = LiveServer("127.0.0.1:0")
-        try:
-            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
-                yield server.url
-        finally:
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            connections.close_all()
+    with browser.live_site(django_db_blocker, prepare) as url:
+        yield url
 
 
 def log_in(page, site: str) -> None:
@@ -98,10 +84,6 @@ def log_in(page, site: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"{site}/admin/")
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
 
 
 def editor_pages() -> dict[str, str]:

@@ -2,11 +2,9 @@
 words that changed, struck through and underlined with a spoken label, not whole fields and not
 by colour alone."""
 
-import pytest
-
 from strategy.diffs import Piece, render_side, word_diff
 from strategy.models import PendingChange, StrategyElement
-from tests.admin_helpers import admin_url, make_editor
+from tests.admin_helpers import admin_url
 from tests.editor_helpers import compare_cells, heard, seen
 
 
@@ -41,12 +39,6 @@ def test_each_side_shows_its_text_with_accessible_marks():
     assert "<del>" in old and "<ins>" not in old
     assert "<ins>" in new and "<del>" not in new
     assert "[slettet: " in heard(old) and "[lagt til: " in heard(new)
-
-
-@pytest.fixture
-def editor_client(client, strategy):
-    client.force_login(make_editor())
-    return client
 
 
 def test_publish_compare_and_restore_mark_words(editor_client):

@@ -8,11 +8,10 @@ from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import (
     admin_url,
     element_form_data,
-    make_editor,
     make_staff_without_permissions,
     messages_of,
 )
-from tests.editor_helpers import compare_cells, seen
+from tests.editor_helpers import compare_cells, get, seen
 from tests.factories import build_generated_tree_in_bulk
 
 DRAFTS = reverse("admin:strategy_pendingchange_changelist")
@@ -20,21 +19,6 @@ DRAFTS = reverse("admin:strategy_pendingchange_changelist")
 
 def discard_url(draft: PendingChange) -> str:
     return reverse("admin:strategy_pendingchange_discard", args=[draft.pk])
-
-
-@pytest.fixture
-def editor(db):
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, editor, strategy):
-    client.force_login(editor)
-    return client
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
 
 
 def save_draft(client, element: StrategyElement, **changes):

@@ -5,21 +5,10 @@ on the public page."""
 
 import re
 
-import pytest
-
 from strategy.models import Kind, PendingChange, StrategyElement
 from strategy.text import render_body
-from tests.admin_helpers import admin_url, element_form_data, make_editor
-
-
-@pytest.fixture
-def editor_client(client, strategy):
-    client.force_login(make_editor())
-    return client
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
+from tests.admin_helpers import admin_url, element_form_data
+from tests.editor_helpers import get
 
 
 def form_of(html: str) -> str:

@@ -15,26 +15,11 @@ from strategy.models import Kind, Placement, StrategyElement
 from tests.admin_helpers import (
     admin_url,
     assert_tree_intact,
-    make_editor,
     make_staff_without_permissions,
     messages_of,
     tree_snapshot,
 )
-
-
-@pytest.fixture
-def editor(db):
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, editor, strategy):
-    client.force_login(editor)
-    return client
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
+from tests.editor_helpers import get
 
 
 def codes_under(code: str) -> list[str]:

@@ -4,23 +4,16 @@ elements, and every row's actions."""
 
 import re
 
-import pytest
-
 from strategy.editor_tree import DEFAULT_OPEN_LEVELS
 from strategy.models import PendingChange, StrategyElement
-from tests.admin_helpers import admin_url, assert_tree_intact, make_editor
+from tests.admin_helpers import admin_url, assert_tree_intact
+from tests.editor_helpers import get
 from tests.factories import build_generated_tree_in_bulk
 
 # Session, user, the user's and the group's permissions, the rows, their count and the parts
 # for the filter; what matters is that it is the same at 54 and at 5,071 elements.
 DEFAULT_VIEW_QUERIES = 7
 OPENED_VIEW_QUERIES = 8  # + the check that the opened elements' ancestors are open
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_editor())
-    return client
 
 
 def rows(html: str) -> list[int]:
@@ -34,10 +27,6 @@ def toggle_of(html: str, element: StrategyElement) -> str:
     match = re.search(r'class="tree-toggle( open)?" href="([^"]+)"', html[start : start + 600])
     assert match, f"no toggle for {element.code}"
     return match.group(2).replace("&amp;", "&")
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
 
 
 def test_the_list_opens_with_the_top_levels_only(editor_client, strategy):
