@@ -1,21 +1,21 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from mptt.admin import DraggableMPTTAdmin
-from mptt.exceptions import InvalidMove
 from mptt.forms import MPTTAdminForm
 
-from . import deletion, editor, locking
+from . import deletion, editor, editor_moves, editor_tree, editor_widgets, locking
+from .editor_drafts import PendingChangeAdmin
 from .models import (
-    ALLOWED_CHILDREN,
     DRAFT_FIELDS,
     Kind,
     PendingChange,
     Source,
-    StaleVersion,
     StrategyElement,
     allowed_child_kinds,
     save_draft,
@@ -24,6 +24,9 @@ from .models import (
 admin.site.site_header = "Osloregionen – redaksjon"
 admin.site.site_title = "Osloregionen – redaksjon"
 admin.site.index_title = "Redigering av strategien"
+# The element list needs the width of a 1280 px screen for long titles and the row actions;
+# the breadcrumbs and the front page of the admin lead everywhere the side menu did.
+admin.site.enable_nav_sidebar = False
 
 # The box a superuser ticks to unpublish the document (change_form.html).
 TAKE_DOWN_FIELD = "bekreft_avpublisering"
@@ -47,9 +50,16 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
     class Meta:
         model = StrategyElement
         fields = ("parent", "kind", "code", "title", "slug", "body", "is_published")
+        widgets = {
+            "title": editor_widgets.TitleTextarea,
+            "body": editor_widgets.MarkdownPreviewTextarea,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" in self.fields and self.instance.pk:
+            self.fields["body"].widget.element_id = self.instance.pk
+            self.fields["body"].widget.sources = list(self.instance.sources.all())
         if self.is_bound or "kind" not in self.fields:
             return
         parent = self._initial_parent()
@@ -59,6 +69,9 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
         ]
         if len(allowed) == 1 and not self.instance.pk:
             self.initial["kind"] = allowed[0]
+
+    def clean_title(self) -> str:
+        return editor_widgets.one_line(self.cleaned_data.get("title", ""))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -110,71 +123,67 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
 @admin.register(StrategyElement)
 class StrategyElementAdmin(DraggableMPTTAdmin):
     form = StrategyElementForm
-    list_display = (
-        "tree_actions",
-        "indented_title",
-        "code",
-        "kind",
-        "is_published",
-        "draft_state",
-        "row_links",
-    )
+    list_display = ("tree_actions", "indented_title", "kind", "status", "row_links")
     list_display_links = ("indented_title",)
-    list_filter = ("kind", "is_published")
+    list_filter = ("kind", "is_published", editor_tree.PartFilter)
     search_fields = ("title", "body", "code")
+    # The tree's order is the only order: no column sorts the list.
+    sortable_by = ()
+    list_per_page = 250
+    show_full_result_count = False
     inlines = [SourceInline]
     expand_tree_by_default = True
     change_form_template = "admin/strategy/strategyelement/change_form.html"
+    change_list_template = "admin/strategy/strategyelement/change_list.html"
 
     class Media:
-        # Adds the versions the list shows to mptt's drag and drop post (optimistic locking).
+        css = {"all": ["css/editor.css"]}
+        # admin-move-versions.js adds the versions the list shows to mptt's drag and drop post
+        # (optimistic locking).
         js = (
             "admin/js/vendor/jquery/jquery.js",
             "admin/js/jquery.init.js",
+            "js/editor.js",
             "js/admin-move-versions.js",
         )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("pending_change")
 
+    def get_changelist(self, request, **kwargs):
+        return editor_tree.TreeChangeList
+
+    def _build_tree_structure(self, queryset):
+        # mptt's script would fold rows on the client and remember it; the lazy tree opens
+        # and closes rows with links instead (editor_tree), so the script only drags.
+        return {}
+
     def view_on_site(self, obj):
         """Only published elements have a public page."""
         return obj.get_absolute_url() if obj.is_published else None
 
+    # The columns of the lazy tree; editor_tree draws them (one string per cell: the list
+    # shows hundreds of rows, and Django's per-cell helpers dominate its time).
+
+    @admin.display(description="åpne")
+    def tree_actions(self, item):
+        return editor_tree.tree_cell(item)
+
     @admin.display(description="tittel")
     def indented_title(self, item):
-        return super().indented_title(item)
+        return editor_tree.title_cell(item)
 
-    def tree_actions(self, item):
-        # The version each row was listed at, posted with a move (js/admin-move-versions.js).
-        return format_html(
-            '{}<span class="tree-version" hidden data-pk="{}" data-version="{}"></span>',
-            super().tree_actions(item),
-            item.pk,
-            item.version,
-        )
+    @admin.display(description="status")
+    def status(self, obj):
+        return editor_tree.status_cell(obj)
 
-    tree_actions.short_description = ""
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        return editor_tree.checkbox_cell(obj, helpers.ACTION_CHECKBOX_NAME)
 
-    @admin.display(description="utkast")
-    def draft_state(self, obj):
-        if not obj.is_published:
-            return "ikke publisert"
-        return "upublisert endring" if hasattr(obj, "pending_change") else ""
-
-    @admin.display(description="lenker")
+    @admin.display(description="handlinger")
     def row_links(self, obj):
-        links = []
-        if ALLOWED_CHILDREN.get(obj.kind):
-            add_url = reverse("admin:strategy_strategyelement_add")
-            links.append((f"{add_url}?parent={obj.pk}", "Legg til under"))
-        if obj.is_published:
-            links.append((obj.get_absolute_url(), "Vis på nettstedet"))
-        if not obj.is_published or hasattr(obj, "pending_change"):
-            links.append(
-                (reverse("admin:strategy_strategyelement_preview", args=[obj.pk]), "Forhåndsvis")
-            )
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return editor_tree.actions_cell(obj)
 
     def get_urls(self):
         def wrap(view):
@@ -191,6 +200,14 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
                 wrap(deletion.restore_deleted),
                 name=f"{name}_restore_deleted",
             ),
+            path("flytt/", wrap(editor_moves.move_step), name=f"{name}_move_step"),
+            path("flytt/angre/", wrap(editor_moves.undo), name=f"{name}_move_undo"),
+            path(
+                "forhandsvis-tekst/",
+                wrap(editor_widgets.body_preview),
+                name=f"{name}_body_preview",
+            ),
+            path("<path:object_id>/flytt/", wrap(editor_moves.move_to), name=f"{name}_move_to"),
             path("<path:object_id>/forhandsvis/", wrap(editor.preview), name=f"{name}_preview"),
             path("<path:object_id>/publiser/", wrap(editor.publish_view), name=f"{name}_publish"),
             path(
@@ -212,56 +229,9 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     # Moves (drag and drop) -------------------------------------------------------------
 
     def _move_node(self, request):
-        """mptt's move view, with the versions the list showed checked under the tree lock
-        and the document kept in place for all but superusers."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        post = request.POST
-
-        def refuse(reason: str) -> HttpResponse:
-            self.message_user(request, f"Flyttingen ble avvist: {reason}", level=messages.ERROR)
-            return HttpResponse("FAIL, invalid move.")
-
-        items = {
-            str(element.pk): element
-            for element in StrategyElement.objects.filter(
-                pk__in=[
-                    value
-                    for value in (post.get("cut_item"), post.get("pasted_on"))
-                    if value and value.isdecimal()
-                ]
-            )
-        }
-        cut, target = items.get(post.get("cut_item", "")), items.get(post.get("pasted_on", ""))
-        if cut is None or target is None:
-            return refuse("elementene finnes ikke lenger. Last siden på nytt.")
-        if post.get("position") not in ("last-child", "left", "right"):
-            return refuse("ukjent plassering.")
-        if not cut.may_be_taken_down_by(request.user):
-            return refuse(deletion.take_down_refusal(cut, "flytte"))
-        versions = [post.get(f"{key}_version", "") for key in ("cut_item", "pasted_on")]
-        if not all(version.isdecimal() for version in versions):
-            return refuse("listen mangler versjonsnumrene. Last siden på nytt.")
-        try:
-            StrategyElement.objects.move_node(
-                cut,
-                target,
-                post["position"],
-                expected_version=int(versions[0]),
-                expected_target_version=int(versions[1]),
-            )
-        except InvalidMove:
-            return refuse("et element kan ikke flyttes inn under seg selv.")
-        except ValidationError as error:
-            reload = " Listen er lastet på nytt." if isinstance(error, StaleVersion) else ""
-            return refuse(" ".join(error.messages) + reload)
-        moved = StrategyElement.objects.get(pk=cut.pk)
-        StrategyElement.history.bulk_history_create(
-            [moved], update=True, default_user=request.user, default_change_reason="Flyttet"
-        )
-        self.log_change(request, moved, "Flyttet.")
-        self.message_user(request, f"«{moved}» er flyttet.", level=messages.SUCCESS)
-        return HttpResponse("OK, moved.")
+        # Drag and drop: the same model verb, message and undo as the move buttons, with the
+        # versions the list showed (optimistic locking).
+        return editor_moves.drag_and_drop(self, request)
 
     # Deleting: the document only by a superuser, a large subtree only with its code --------
 
@@ -319,6 +289,12 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
                 "admin:strategy_strategyelement_publish", args=[obj.pk]
             )
             context["take_down_field"] = TAKE_DOWN_FIELD
+            context.update(editor_moves.form_context(request, obj))
+            if draft is not None:
+                context["discard_url"] = (
+                    reverse("admin:strategy_pendingchange_discard", args=[draft.pk])
+                    + f"?neste={request.path}"
+                )
             if draft is not None and request.method == "GET":
                 self.message_user(
                     request,
@@ -368,7 +344,9 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         super().save_model(request, obj, form, change)
         if change:
             # "Lagre" saved what the form showed, the draft included.
-            PendingChange.objects.filter(element=obj).delete()
+            draft = PendingChange.objects.filter(element=obj).first()
+            if draft is not None:
+                draft.discard(request.user, reason="Lagret direkte")
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_strategy_draft_saved", False):
@@ -405,3 +383,6 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         # A reference code is permanent once given: printed council documents cite it.
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "code") if obj is not None else readonly
+
+
+admin.site.register(PendingChange, PendingChangeAdmin)

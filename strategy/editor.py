@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -16,10 +17,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
+from . import diffs
 from .locking import VERSION_FIELD, posted_version
 from .models import (
+    DRAFT_FIELDS,
     DeletedElement,
     Kind,
     PendingChange,
@@ -45,6 +49,8 @@ COMPARED_FIELDS: list[tuple[str, str]] = [
     ("parent_id", "Overordnet element"),
     ("is_published", "Publisert"),
 ]
+# The rows of the fields a draft (and a restore) carries.
+DRAFT_LABELS = frozenset(label for field, label in COMPARED_FIELDS if field in DRAFT_FIELDS)
 
 
 @dataclass
@@ -56,6 +62,20 @@ class Row:
     @property
     def changed(self) -> bool:
         return self.old != self.new
+
+    @cached_property
+    def pieces(self) -> list[diffs.Piece]:
+        return diffs.word_diff(self.old, self.new)
+
+    @property
+    def old_html(self) -> SafeString:
+        """The old value with the deleted words marked."""
+        return diffs.render_side(self.pieces, "old")
+
+    @property
+    def new_html(self) -> SafeString:
+        """The new value with the inserted words marked."""
+        return diffs.render_side(self.pieces, "new")
 
 
 def _element_or_404(object_id: str) -> StrategyElement:
@@ -267,6 +287,12 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     ]
+    draft_versions = [
+        {"version": version, "type": draft_event(version)}
+        for version in PendingChange.history.filter(element_id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    ]
     return TemplateResponse(
         request,
         "admin/strategy/strategyelement/element_history.html",
@@ -279,8 +305,19 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             entries=entries,
             source_versions=source_versions,
             deleted=tombstone,
+            draft_versions=draft_versions,
         ),
     )
+
+
+def draft_event(version) -> str:
+    """What happened to a draft in one of its versions: saved, changed, published, discarded."""
+    if version.history_type == "+":
+        return "Utkast lagret"
+    if version.history_type == "~":
+        return "Utkast endret"
+    reason = (version.history_change_reason or "fjernet").lower()
+    return f"Utkast {reason}"
 
 
 def _version_or_404(object_id: int, history_id) -> object:
@@ -357,10 +394,6 @@ def restore(
             original=element,
             version_field=VERSION_FIELD,
             version=version,
-            rows=[
-                row
-                for row in compare_rows(element, version)
-                if row.label in {"Tittel", "Adresse (slug)", "Brødtekst"}
-            ],
+            rows=[row for row in compare_rows(element, version) if row.label in DRAFT_LABELS],
         ),
     )

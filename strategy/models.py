@@ -146,6 +146,11 @@ def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
     return ALLOWED_CHILDREN.get(parent_kind, ())
 
 
+def allowed_parent_kinds(kind: str) -> tuple[str, ...]:
+    """The kinds an element of ``kind`` may stand under (the other side of ALLOWED_CHILDREN)."""
+    return tuple(parent for parent, children in ALLOWED_CHILDREN.items() if kind in children)
+
+
 def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElement]:
     """Link elements given in tree order (parents before children) to their parent and
     children in memory; see ``StrategyElementQuerySet.linked()``. This decides nothing about
@@ -453,6 +458,81 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
         self.insert_node(element, target, position, save=False, allow_existing_pk=True)
         return note
 
+    # The editors' moves: drag and drop, «Flytt opp», «Flytt ned», «Flytt til …» and the undo
+    # of any of them all end in move_element, one transaction under the tree lock.
+
+    def move_element(
+        self,
+        element: StrategyElement,
+        target: StrategyElement,
+        position: str,
+        user=None,
+        expected_version: int | None = None,
+        expected_target_version: int | None = None,
+    ) -> Move:
+        """Moves ``element`` relative to ``target`` (mptt's positions: "first-child",
+        "last-child", "left", "right"), records the move in the element's history and returns
+        where it stood before and stands now. Refuses with a Norwegian ``ValidationError``."""
+        if position not in MOVE_POSITIONS:
+            raise ValidationError("Ukjent plassering for flyttingen.")
+        with tree_lock():
+            element = self.get(pk=element.pk)
+            target = self.get(pk=target.pk)
+            element.check_movable()
+            if element.pk == target.pk or element.is_ancestor_of(target):
+                raise ValidationError(f"«{element}» kan ikke flyttes inn i seg selv.")
+            before = Placement.of(element)
+            # mptt's move_node saves the node before its path is updated; the one version
+            # recorded is the one below, with the new path and the reason.
+            element.skip_history_when_saving = True
+            self.move_node(
+                element,
+                target,
+                position,
+                expected_version=expected_version,
+                expected_target_version=expected_target_version,
+            )
+            del element.skip_history_when_saving
+            element.refresh_from_db()
+            StrategyElement.history.bulk_history_create(
+                [element], update=True, default_user=user, default_change_reason="Flyttet"
+            )
+            return Move(element, before, Placement.of(element))
+
+    def move_up(self, element: StrategyElement, user=None) -> Move:
+        """Swaps the element with the sibling before it."""
+        return self._move_step(element, user, up=True)
+
+    def move_down(self, element: StrategyElement, user=None) -> Move:
+        """Swaps the element with the sibling after it."""
+        return self._move_step(element, user, up=False)
+
+    def _move_step(self, element: StrategyElement, user, up: bool) -> Move:
+        with tree_lock():
+            element = self.get(pk=element.pk)
+            element.check_movable()
+            neighbour = element.get_previous_sibling() if up else element.get_next_sibling()
+            if neighbour is None:
+                raise ValidationError(f"«{element}» står allerede {'øverst' if up else 'nederst'}.")
+            return self.move_element(element, neighbour, "left" if up else "right", user)
+
+    def move_back(self, element: StrategyElement, placement: Placement, user=None) -> Move:
+        """Puts an element back where a move found it (the undo of a move): under the same
+        parent, right after the same sibling. Refused when that place no longer exists."""
+        with tree_lock():
+            parent = self.filter(pk=placement.parent_id).first()
+            after = self.filter(pk=placement.after_id).first() if placement.after_id else None
+            if parent is None or (placement.after_id and after is None):
+                raise ValidationError("Plassen elementet stod på, finnes ikke lenger.")
+            if after is not None and after.parent_id != parent.pk:
+                raise ValidationError(
+                    f"«{after}» står ikke lenger under «{parent}»; flytt elementet med "
+                    "«Flytt til …» i stedet."
+                )
+            if after is not None:
+                return self.move_element(element, after, "right", user)
+            return self.move_element(element, parent, "first-child", user)
+
     def rebuild(self, *args, **kwargs) -> None:
         with tree_lock():
             super().rebuild(*args, **kwargs)
@@ -460,6 +540,32 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
     def partial_rebuild(self, *args, **kwargs) -> None:
         with tree_lock():
             super().partial_rebuild(*args, **kwargs)
+
+
+MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an element stands: under which parent, right after which sibling (None: first).
+    Enough to put it back there (``move_back``)."""
+
+    parent_id: int | None
+    after_id: int | None
+
+    @classmethod
+    def of(cls, element: StrategyElement) -> Placement:
+        previous = element.get_previous_sibling()
+        return cls(element.parent_id, previous.pk if previous else None)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move an editor made: the element as it stands now, and its place before and after."""
+
+    element: StrategyElement
+    before: Placement
+    after: Placement
 
 
 class StrategyElement(MPTTModel):
@@ -559,6 +665,11 @@ class StrategyElement(MPTTModel):
     def anchor(self) -> str:
         """The ``id`` this element carries on its parent's page."""
         return self.code.lower()
+
+    def check_movable(self) -> None:
+        """A document is the root of its strategy; the editors' moves never move it."""
+        if self.parent_id is None:
+            raise ValidationError(f"«{self}» er et strategidokument og kan ikke flyttes.")
 
     def check_parent_kind(self, parent: StrategyElement | None) -> None:
         parent_kind = parent.kind if parent else None
@@ -669,13 +780,18 @@ class StrategyElement(MPTTModel):
                     old_path, old_code, stored_parent_id, self.was_public, stored_version, *tree = (
                         stored
                     )
+                    stored_tree = dict(zip(TREE_FIELDS, tree, strict=True))
                     # This copy may be older than a move or rename by someone else: compare
                     # the parent with the database's (so mptt moves instead of writing a
                     # stale parent next to fresh lft/rght), build the path on the parent's
                     # current path, and take the tree numbers as they are now, so that the
-                    # subtree updated below is this element's subtree and no other.
-                    self._mptt_cached_fields["parent"] = stored_parent_id
-                    for name, value in zip(TREE_FIELDS, tree, strict=True):
+                    # subtree updated below is this element's subtree and no other. Not the
+                    # parent while mptt's own move_node saves the node: it has moved the tree
+                    # numbers already (so they match the database) and saves to write the new
+                    # parent, which the database does not have yet.
+                    if any(getattr(self, name) != value for name, value in stored_tree.items()):
+                        self._mptt_cached_fields["parent"] = stored_parent_id
+                    for name, value in stored_tree.items():
                         setattr(self, name, value)
                     if self.expected_version is not None and self.expected_version != (
                         stored_version
@@ -988,6 +1104,12 @@ class PendingChange(models.Model):
     )
     updated_at = models.DateTimeField("sist lagret", auto_now=True)
 
+    # Every save, publication and discard of a draft, with who and when: a discarded draft's
+    # text stays readable in the element's history.
+    history = HistoricalRecords(
+        verbose_name="utkasthistorikk", verbose_name_plural="utkasthistorikk"
+    )
+
     class Meta:
         verbose_name = "utkast"
         verbose_name_plural = "utkast"
@@ -1007,6 +1129,25 @@ class PendingChange(models.Model):
         for field in DRAFT_FIELDS:
             setattr(element, field, getattr(self, field))
         return element
+
+    def changed_fields(self, element: StrategyElement) -> list[str]:
+        """The labels of the fields in which the draft differs from the live element."""
+        return [
+            str(type(self)._meta.get_field(field).verbose_name)
+            for field in DRAFT_FIELDS
+            if getattr(self, field) != getattr(element, field)
+        ]
+
+    def discard(self, user=None, reason: str = "Forkastet") -> None:
+        """Throws the draft away; the public page is untouched, and the draft's text stays in
+        its history (who discarded it, when)."""
+        with tree_lock():
+            draft = type(self).objects.select_for_update().filter(pk=self.pk).first()
+            if draft is None:
+                raise ValidationError("Utkastet finnes ikke lenger (publisert eller forkastet).")
+            draft._history_user = user
+            draft._change_reason = reason
+            draft.delete()
 
 
 def save_draft(
@@ -1044,6 +1185,8 @@ def publish(
         element._change_reason = "Publisert"
         element.save()
         if draft is not None:
+            draft._history_user = user
+            draft._change_reason = "Publisert"
             draft.delete()
     return element
 

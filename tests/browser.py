@@ -9,13 +9,17 @@ import os
 import shutil
 import subprocess
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+from django.test.utils import modify_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -163,6 +167,44 @@ async (tags) => {
 def launch_chromium(playwright):
     require_tools()
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def running_chromium() -> Iterator[object]:
+    """Debian's Chromium under Playwright, for a test module's ``chromium`` fixture."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests run
+    # between its calls, never inside the loop, which is what Django's guard cannot tell.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        instance = launch_chromium(playwright)
+        yield instance
+        instance.close()
+
+
+@contextmanager
+def live_site(django_db_blocker, prepare: Callable[[], None]) -> Iterator[str]:
+    """The portal with the data ``prepare`` stores, served on 127.0.0.1 for a whole test
+    module (pytest-django's ``live_server`` fixture would flush the database after each test),
+    flushed afterwards.
+
+    Start it after Playwright: while Playwright runs, Django keeps a separate set of database
+    connections (its connections are per context, and Playwright switches the context), and
+    the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
+    database ("is being accessed by other users")."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        prepare()
+        server = LiveServer("127.0.0.1:0")
+        try:
+            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
+                yield server.url
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()
 
 
 def crawlable(href: str, base_url: str) -> str | None:

@@ -52,3 +52,18 @@ def generated_tree(db):
 @pytest.fixture
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the secretariat's «Redaktør» group (not a superuser)."""
+    from tests.admin_helpers import make_editor
+
+    return make_editor()
+
+
+@pytest.fixture
+def editor_client(client, editor, strategy):
+    """The test client logged in as ``editor``, with the real strategy loaded."""
+    client.force_login(editor)
+    return client

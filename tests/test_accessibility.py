@@ -12,10 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from django.test.utils import modify_settings
 from django.urls import reverse
-from pytest_django.live_server_helper import LiveServer
 
 from strategy.models import Kind, StrategyElement
 from tests import browser
@@ -31,37 +28,19 @@ NARROW, ZOOMED, WIDE = 320, 640, 1280
 
 @pytest.fixture(scope="module")
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests run
-    # between its calls, never inside the loop, which is what Django's guard cannot tell.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        instance = browser.launch_chromium(playwright)
+    with browser.running_chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
-    """The portal with the real strategy, served on 127.0.0.1 for the whole module, so that the
-    pages are crawled once and every test below reads the same crawl. (pytest-django's
-    ``live_server`` fixture would flush the database after each test.)
-
-    Started after Playwright: while Playwright runs, Django keeps a separate set of database
-    connections (its connections are per context, and Playwright switches the context), and
-    the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
-    database ("is being accessed by other users")."""
-    with django_db_blocker.unblock():
-        call_command("loaddata", "strategy", verbosity=0)
-        server = LiveServer("127.0.0.1:0")
-        try:
-            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
-                yield server.url
-        finally:
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            connections.close_all()
+    """The portal with the real strategy, served for the whole module, so that the pages are
+    crawled once and every test below reads the same crawl (started after Playwright, see
+    ``browser.live_site``)."""
+    with browser.live_site(
+        django_db_blocker, lambda: call_command("loaddata", "strategy", verbosity=0)
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
