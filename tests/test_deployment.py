@@ -3,20 +3,12 @@ X-Forwarded-For while DJANGO_NUM_PROXIES=0 (the login lockout then sees one addr
 
 import logging
 
-import pytest
 from django.core import checks
 from django.urls import reverse
 
-from strategy import deployment
 from strategy.models import DeploymentObservation
 
 WARNING_ID = "strategy.W001"
-
-
-@pytest.fixture(autouse=True)
-def fresh_process(monkeypatch):
-    """Each test is a new worker process that has seen nothing yet."""
-    monkeypatch.setattr(deployment, "seen_in_this_process", {})
 
 
 def deploy_warnings() -> list[checks.CheckMessage]:
