@@ -94,22 +94,20 @@ def validate_text(value: str) -> None:
     _check_characters(value, allowed=_TEXT_WHITESPACE)
 
 
-def validate_body_length(value: str) -> None:
-    if len(value) > BODY_MAX_LENGTH:
+def _check_length(value: str, limit: int, what: str, advice: str = "") -> None:
+    if len(value) > limit:
         raise ValidationError(
-            f"Brødteksten kan ha høyst {_number(BODY_MAX_LENGTH)} tegn, men har "
-            f"{_number(len(value))}. Del teksten på flere elementer.",
+            f"{what} kan ha høyst {_number(limit)} tegn, men har {_number(len(value))}.{advice}",
             code="max_length",
         )
+
+
+def validate_body_length(value: str) -> None:
+    _check_length(value, BODY_MAX_LENGTH, "Brødteksten", " Del teksten på flere elementer.")
 
 
 def validate_source_text_length(value: str) -> None:
-    if len(value) > SOURCE_TEXT_MAX_LENGTH:
-        raise ValidationError(
-            f"Kildeteksten kan ha høyst {_number(SOURCE_TEXT_MAX_LENGTH)} tegn, men har "
-            f"{_number(len(value))}.",
-            code="max_length",
-        )
+    _check_length(value, SOURCE_TEXT_MAX_LENGTH, "Kildeteksten")
 
 
 def validate_slug(value: str) -> None:

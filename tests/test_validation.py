@@ -4,10 +4,8 @@
 and refuse with a Norwegian message, changing nothing."""
 
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -21,8 +19,7 @@ from tests.admin_helpers import (
     messages_of,
     tree_snapshot,
 )
-
-FIXTURE = Path(settings.FIXTURE_DIRS[0]) / "strategy.json"
+from tests.test_fixture_io import FIXTURE, database_state
 
 # What each refusal must say (a fragment of the Norwegian message).
 SLUG_MESSAGE = "Adressen kan bare ha små bokstaver a–z, sifre og bindestrek"
@@ -33,13 +30,6 @@ NO_CODE_MESSAGE = "Referansekoden mangler"
 CONTROL_MESSAGE = "kontrolltegn"
 TITLE_LENGTH_MESSAGE = "høyst 500 tegn (den har 600)"
 BODY_LENGTH_MESSAGE = f"Brødteksten kan ha høyst {BODY_MAX_LENGTH:,} tegn".replace(",", " ")
-
-
-def database_state():
-    return (
-        list(StrategyElement.objects.order_by("pk").values_list()),
-        list(Source.objects.order_by("pk").values_list()),
-    )
 
 
 def get(code: str) -> StrategyElement:
