@@ -360,6 +360,13 @@ class StrategyElement(MPTTModel):
 
     def clean(self) -> None:
         super().clean()
+        self.check_rules()
+        self.check_code()
+
+    def check_rules(self) -> None:
+        """The rules about the element and its place that need nothing but its parent (in
+        memory): the kind under the parent, a title, an address that can be made, and no
+        reserved address at the top."""
         self.check_parent_kind(self.parent)
         if not self.title and self.kind != Kind.INTRODUCTION:
             raise ValidationError({"title": "Tittel må fylles ut."})
@@ -373,7 +380,6 @@ class StrategyElement(MPTTModel):
             raise ValidationError(
                 {"slug": f"Adressen «{self.slug_or_default()}» er reservert av portalen."}
             )
-        self.check_code()
 
     def validate_under(self, parent: StrategyElement | None) -> None:
         """Everything ``full_clean()`` checks, for this element moved under ``parent``: a move

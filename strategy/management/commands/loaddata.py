@@ -123,12 +123,13 @@ class Command(loaddata.Command):
                 f"Fixturen «{file}» ble ikke lastet, og databasen er uendret: {message}."
             )
         # The tree is whole (tree_problems linked every element to its parent in memory):
-        # now the rules about an element's place, as the admin form applies them.
+        # now the rest of the model's clean(), as the admin form applies it (the code was
+        # checked before the row was written).
         for element in elements:
             if element.pk not in self._element_files:
                 continue
             try:
-                element.clean()
+                element.check_rules()
             except ValidationError as error:
                 file = self._element_files[element.pk]
                 raise self._refuse(file, _label(element), describe(element, error)) from error
