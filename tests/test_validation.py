@@ -122,6 +122,19 @@ def test_a_fixture_with_a_script_link_in_a_source_is_refused_whole(db, tmp_path,
     assert database_state() == before
 
 
+def test_a_fixture_with_a_footnote_number_twice_is_refused_in_norwegian(db, tmp_path):
+    """Bug prevented: two footnotes [1] on one element refused by the database with an
+    English integrity error instead of a message naming the object."""
+    data = fixture_data()
+    first, second = [item for item in data if item["model"] == "strategy.source"][:2]
+    second["fields"]["number"] = first["fields"]["number"]
+    second["fields"]["element"] = first["fields"]["element"]
+    message = refused_fixture(tmp_path, data)
+    assert f"kilde pk={second['pk']}" in message
+    assert "finnes allerede" in message
+    assert database_state() == ([], [])
+
+
 def test_a_fixture_with_mailto_and_https_source_links_loads(db, tmp_path):
     """Bug prevented: the scheme check refusing the links sources really have."""
     data = fixture_data()

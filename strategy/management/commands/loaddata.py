@@ -64,6 +64,7 @@ class Command(loaddata.Command):
         relations = {field.name for field in instance._meta.fields if field.is_relation}
         try:
             instance.clean_fields(exclude=relations)
+            instance.validate_constraints()  # e.g. one footnote number once per element
             if isinstance(instance, StrategyElement):
                 instance.check_code()  # before the row is overwritten: codes are permanent
         except ValidationError as error:
