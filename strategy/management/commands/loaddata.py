@@ -62,6 +62,9 @@ class Command(loaddata.Command):
         would otherwise fail in PostgreSQL with an English error, and be stored on SQLite.
         Relations are checked once every object is in (``_check_tree``)."""
         relations = {field.name for field in instance._meta.fields if field.is_relation}
+        # A fixture's object with a primary key may overwrite its own row (loading onto a
+        # database that has the strategy): uniqueness is then checked against the other rows.
+        instance._state.adding = instance.pk is None
         try:
             instance.clean_fields(exclude=relations)
             instance.validate_constraints()  # e.g. one footnote number once per element
