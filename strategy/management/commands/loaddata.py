@@ -1,10 +1,11 @@
 """Django's ``loaddata``, refusing a broken strategy fixture whole.
 
 Django already loads all fixtures in one transaction. This version validates every object of
-the strategy app as the admin does - the model's field validators before it is written, and
-``StrategyElement.clean()`` (tree rules, reserved slugs, permanent codes) once the whole tree is
-in - and checks the strategy before that transaction commits - codes unique, every parent
-present, every kind allowed under its parent, nested-set numbers and stored paths consistent.
+the strategy app as the admin does - the model's field validators, constraints and permanent
+codes before the row is written, the rest of ``StrategyElement.clean()`` (``check_rules``: kinds,
+titles, reserved slugs) once the whole tree is in - and checks the strategy before that
+transaction commits - codes unique, every parent present, every kind allowed under its parent,
+nested-set numbers and stored paths consistent.
 Every failure (bad JSON too) becomes one Norwegian error naming the file and the object.
 Nothing is left in the database.
 """
