@@ -256,6 +256,8 @@ SECURE_CSP = {
 ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 MIDDLEWARE.insert(0, "strategy.middleware.RequestLogMiddleware")
+# Before the page cache: it must see every request, also those served from memory.
+MIDDLEWARE.insert(1, "strategy.middleware.ForwardedForWatchMiddleware")
 # Right after whitenoise: a page served from memory skips everything behind it.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
@@ -270,6 +272,8 @@ MIDDLEWARE += [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so that its response hook runs first and picks the admin policy.
     "strategy.middleware.AdminContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so that its 400 gets the admin's policy too.
+    "strategy.middleware.AdminQueryMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

@@ -15,7 +15,7 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategi"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .roles import ensure_editor_group
 
         # Connected for every app's post_migrate: the auth permissions this needs are created by

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import re
 import uuid
 from collections.abc import Iterable
@@ -21,6 +22,16 @@ from simple_history.models import HistoricalRecords
 from .public import derive_public_flags, is_public_under
 from .slugs import norwegian_slugify
 from .tree import tree_lock
+from .validators import (
+    MISSING_CODE_MESSAGE,
+    validate_body_length,
+    validate_code,
+    validate_line,
+    validate_link,
+    validate_slug,
+    validate_source_text_length,
+    validate_text,
+)
 
 
 class Kind(models.TextChoices):
@@ -85,9 +96,6 @@ TREE_FIELDS = ("lft", "rght", "tree_id", "level")
 # Sent when a queryset update or a fixture load changed the public flag of elements (``pks``);
 # single saves, moves and deletes report through Django's own post_save and post_delete.
 public_flags_changed = Signal()
-
-# Reference codes: upper-case letters and digits in hyphen-separated parts ("T-S2", "TT3").
-CODE_PATTERN = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 
 # The letter(s) of each kind in an automatically assigned code, followed by a number.
 KIND_CODE_LETTERS: dict[str, str] = {
@@ -309,7 +317,7 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             check_version(node, expected_version)
             check_version(target, expected_target_version)
             new_parent = target if position in ("first-child", "last-child") else target.parent
-            node.check_parent_kind(new_parent)
+            node.validate_under(new_parent)
             super().move_node(node, target, position)
             node.refresh_from_db()
             node.update_paths()
@@ -588,20 +596,26 @@ class StrategyElement(MPTTModel):
         max_length=20,
         unique=True,
         blank=True,
+        validators=[validate_code],
         help_text="Kort, permanent kode som brukes i lenker og sitater, f.eks. «T-S2». "
         "Står feltet tomt, får elementet neste ledige kode. Koden kan ikke endres senere.",
     )
-    title = models.CharField("tittel", max_length=500, blank=True)
-    slug = models.SlugField(
+    title = models.CharField("tittel", max_length=500, blank=True, validators=[validate_line])
+    # A CharField, not a SlugField: Django's slug check allows capitals, which
+    # ``validate_slug`` (the project's one rule) refuses with its own message.
+    slug = models.CharField(
         "adresse (slug)",
         max_length=80,
         blank=True,
+        db_index=True,
+        validators=[validate_slug],
         help_text="Lages fra tittelen når feltet står tomt; æ, ø og å blir ae, o og a.",
     )
     path = models.CharField("sti", max_length=MAX_PATH_LENGTH, unique=True, editable=False)
     body = models.TextField(
         "brødtekst",
         blank=True,
+        validators=[validate_text, validate_body_length],
         help_text="Avsnitt skilles med en tom linje. Enkel Markdown: *kursiv*, **fet**, "
         "lister og lenker.",
     )
@@ -687,38 +701,58 @@ class StrategyElement(MPTTModel):
                 }
             )
 
+    # Derived on save (the path, from the slugs) or by mptt (the tree numbers): no door sets
+    # them, and a new element has none yet. ``strategy.integrity`` checks them in a fixture.
+    DERIVED_FIELDS = frozenset({"path", "lft", "rght", "tree_id", "level"})
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), *self.DERIVED_FIELDS})
+
     def clean(self) -> None:
         super().clean()
+        self.check_rules()
+        self.check_code()
+
+    def check_rules(self) -> None:
+        """The rules about the element and its place that need nothing but its parent (in
+        memory): the kind under the parent, a title, an address that can be made, and no
+        reserved address at the top."""
         self.check_parent_kind(self.parent)
         if not self.title and self.kind != Kind.INTRODUCTION:
             raise ValidationError({"title": "Tittel må fylles ut."})
         if not self.title and not self.body:
             raise ValidationError({"body": "En tekst uten tittel må ha brødtekst."})
+        if self.parent and not self.slug_or_default():
+            raise ValidationError(
+                {"slug": "Det kan ikke lages en adresse av tittelen. Skriv inn en adresse."}
+            )
         if self.parent and not self.parent.parent and self.slug_or_default() in RESERVED_SLUGS:
             raise ValidationError(
                 {"slug": f"Adressen «{self.slug_or_default()}» er reservert av portalen."}
             )
-        self.check_code()
+
+    def validate_under(self, parent: StrategyElement | None) -> None:
+        """Everything ``full_clean()`` checks, for this element moved under ``parent``: a move
+        must not put an element where the form would refuse it."""
+        moved = copy.copy(self)  # its own field cache: setting the parent leaves self alone
+        moved.parent = parent
+        moved.full_clean()
 
     def check_code(self) -> None:
         """A code, once given, is permanent: it cannot change and a deleted element's code is
-        never handed out again (printed council documents still cite it)."""
-        if self.pk:
+        never handed out again (printed council documents still cite it). Its form is checked
+        by the field's validator (``validate_code``)."""
+        if not self.code:
+            if self.pk is not None:  # a stored element (a fixture's too) always has one
+                raise ValidationError({"code": MISSING_CODE_MESSAGE})
+            return  # a new element gets the next free code on save
+        if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values_list("code", flat=True).first()
             if stored is not None and stored != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{stored}» er permanent og kan ikke endres."}
                 )
             return
-        if not self.code:
-            return
-        if not CODE_PATTERN.fullmatch(self.code):
-            raise ValidationError(
-                {
-                    "code": "Referansekoden kan bare ha store bokstaver A–Z, sifre og "
-                    "bindestrek mellom delene, f.eks. «T-S2»."
-                }
-            )
         if DeletedElement.objects.filter(code=self.code).exists():
             raise ValidationError(
                 {
@@ -1038,12 +1072,20 @@ class Source(models.Model):
     number = models.PositiveSmallIntegerField(
         "nummer", help_text="Fotnotens nummer i dokumentet, f.eks. 1 for [1]."
     )
-    text = models.TextField("tekst")
-    url = models.URLField("lenke", max_length=500, blank=True)
+    text = models.TextField("tekst", validators=[validate_text, validate_source_text_length])
+    # Not a URLField: that allows ftp and refuses mailto; ``validate_link`` is the rule.
+    url = models.CharField(
+        "lenke",
+        max_length=500,
+        blank=True,
+        validators=[validate_link],
+        help_text="En adresse som begynner med https://, http:// eller mailto:.",
+    )
     anchor = models.CharField(
         "henviser til",
         max_length=200,
         blank=True,
+        validators=[validate_line],
         help_text="Ordene i brødteksten som fotnoten hører til; merket settes rett etter dem.",
     )
 
@@ -1091,9 +1133,14 @@ class PendingChange(models.Model):
         related_name="pending_change",
         verbose_name="element",
     )
-    title = models.CharField("tittel", max_length=500, blank=True)
-    slug = models.SlugField("adresse (slug)", max_length=80, blank=True)
-    body = models.TextField("brødtekst", blank=True)
+    # The same rules as the element's fields: a draft becomes the element when published.
+    title = models.CharField("tittel", max_length=500, blank=True, validators=[validate_line])
+    slug = models.CharField(
+        "adresse (slug)", max_length=80, blank=True, db_index=True, validators=[validate_slug]
+    )
+    body = models.TextField(
+        "brødtekst", blank=True, validators=[validate_text, validate_body_length]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -1349,3 +1396,20 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls) -> ContentVersion | None:
         return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+
+
+class DeploymentObservation(models.Model):
+    """Something a running process noticed about its deployment that no system check can see
+    (checks see settings, not requests), kept so that ``manage.py check --deploy`` - another
+    process - can report it. See strategy/deployment.py."""
+
+    key = models.CharField("hva", max_length=50, unique=True)
+    detail = models.CharField("detalj", max_length=200, blank=True)
+    seen_at = models.DateTimeField("sist sett", auto_now=True)
+
+    class Meta:
+        verbose_name = "observasjon om driften"
+        verbose_name_plural = "observasjoner om driften"
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.detail})"

@@ -19,15 +19,14 @@ from . import citation
 from .accessibility import SECRETARIAT_EMAIL
 from .caching import public_page
 from .models import (
-    CODE_PATTERN,
     DeletedElement,
     Kind,
     Source,
     StrategyElement,
-    allowed_child_kinds,
 )
 from .origin import absolute_url
 from .tree import tree_lock
+from .validators import CODE_PATTERN, MISSING_CODE_MESSAGE, describe
 from .views import error_page_navigation
 
 FORMAT_VERSION = 1
@@ -235,6 +234,18 @@ def _plain_text(element: StrategyElement) -> str:
     return "\n".join(citation.plain_lines(element.body))
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection",
+# OWASP): =, +, -, @, tab and carriage return, and the full-width forms some locales of
+# Excel also take.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """The value as text a spreadsheet shows and never evaluates: a leading apostrophe, as
+    spreadsheet programs write it themselves, where the cell could start a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 # The CSV's columns, in order, and how each cell is read from an element of a tree linked in
 # memory (``positions``: each element's place among its siblings, from 1). New columns go at
 # the end, so that spreadsheets built on the earlier columns keep working.
@@ -281,7 +292,9 @@ def elements_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     nodes = StrategyElement.objects.public().linked()
-    writer.writerows(csv_rows(Urls(), nodes))
+    writer.writerows(
+        [spreadsheet_cell(str(value)) for value in row] for row in csv_rows(Urls(), nodes)
+    )
     return response
 
 
@@ -482,39 +495,50 @@ def api_documentation(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _check_node(node: Any, parent_kind: str | None, seen: set[str], where: str) -> None:
+def _check_node(node: Any, seen: set[str], where: str) -> None:
+    """The file's shape: objects, texts and lists where the export writes them, and a code on
+    every element. What the values may be is the model's to say (``_validated``)."""
     if not isinstance(node, dict):
         raise ValidationError(f"{where}: et element må være et JSON-objekt.")
     code = node.get("kode")
-    kind = node.get("type")
-    if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
+    if not isinstance(code, str):
         raise ValidationError(f"{where}: ugyldig referansekode {code!r}.")
+    if not code:
+        raise ValidationError(f"{where}: {MISSING_CODE_MESSAGE}")
     if code in seen:
         raise ValidationError(f"{where}: referansekoden {code} står to ganger.")
     seen.add(code)
-    if kind not in Kind.values or kind not in allowed_child_kinds(parent_kind):
-        raise ValidationError(f"{code}: typen {kind!r} kan ikke stå her.")
+    if not isinstance(node.get("type"), str):
+        raise ValidationError(f"{code}: feltet «type» må være tekst.")
     for key in ("tittel", "slug", "tekst"):
         if not isinstance(node.get(key, ""), str):
             raise ValidationError(f"{code}: feltet «{key}» må være tekst.")
-    for source in node.get("kilder", []):
+    sources = node.get("kilder", [])
+    if not isinstance(sources, list):
+        raise ValidationError(f"{code}: «kilder» må være en liste.")
+    for source in sources:
         if not isinstance(source, dict) or not isinstance(source.get("nummer"), int):
             raise ValidationError(f"{code}: en kilde mangler nummer.")
+        for key in ("tekst", "url", "henviser_til"):
+            if not isinstance(source.get(key, ""), str):
+                raise ValidationError(f"{code}: kildens «{key}» må være tekst.")
     children = node.get("barn", [])
     if not isinstance(children, list):
         raise ValidationError(f"{code}: «barn» må være en liste.")
     for child in children:
-        _check_node(child, kind, seen, code)
+        _check_node(child, seen, code)
 
 
 def import_tree(data: Any) -> StrategyElement:
     """Build the tree of a whole-strategy JSON (``/api/strategi.json``) in the database, every
     element published, with its code, slug, text and sources. The file is checked whole before
-    anything is written, and nothing is written if one of its codes is in use."""
+    anything is written, and nothing is written if one of its codes is in use. Every element
+    and source is validated by the model (``full_clean()``), as the admin does; one refusal
+    rolls the whole import back."""
     if not isinstance(data, dict) or not isinstance(data.get("element"), dict):
         raise ValidationError("Filen er ikke en eksport av hele strategien (mangler «element»).")
     codes: set[str] = set()
-    _check_node(data["element"], None, codes, "roten")
+    _check_node(data["element"], codes, "roten")
     with tree_lock():
         taken = sorted(
             StrategyElement.objects.filter(code__in=codes).values_list("code", flat=True)
@@ -524,10 +548,19 @@ def import_tree(data: Any) -> StrategyElement:
                 f"Referansekodene finnes allerede i databasen: {', '.join(taken[:10])}. "
                 "Importer til en tom database."
             )
-        root = _create(data["element"], None)
-        # The restored elements are live again: their tombstones no longer apply.
+        # The restored elements are live again: their tombstones no longer apply (and would
+        # make the model refuse their codes as deleted ones).
         DeletedElement.objects.filter(code__in=codes).delete()
+        root = _create(data["element"], None)
     return root
+
+
+def _validated(instance: StrategyElement | Source, code: str) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        what = "" if isinstance(instance, StrategyElement) else f" (kilde nr. {instance.number})"
+        raise ValidationError(f"{code}{what}: {describe(instance, error)}") from error
 
 
 def _create(node: dict[str, Any], parent: StrategyElement | None) -> StrategyElement:
@@ -540,8 +573,9 @@ def _create(node: dict[str, Any], parent: StrategyElement | None) -> StrategyEle
         body=node.get("tekst", ""),
         is_published=True,
     )
+    _validated(element, node["kode"])
     element.save()
-    Source.objects.bulk_create(
+    sources = [
         Source(
             element=element,
             number=source["nummer"],
@@ -550,7 +584,10 @@ def _create(node: dict[str, Any], parent: StrategyElement | None) -> StrategyEle
             anchor=source.get("henviser_til", ""),
         )
         for source in node.get("kilder", [])
-    )
+    ]
+    for source in sources:  # one by one, so that a repeated number is refused by the model
+        _validated(source, node["kode"])
+        source.save()
     for child in node.get("barn", []):
         _create(child, element)
     return element

@@ -121,8 +121,13 @@ def test_import_restores_deleted_codes_and_their_pages(client, strategy):
     ("mutate", "message"),
     [
         (lambda data: data.pop("element"), "mangler «element»"),
-        (lambda data: data["element"]["barn"][0].update(kode="ugyldig kode"), "ugyldig"),
-        (lambda data: data["element"]["barn"][0].update(type="theme"), "kan ikke stå her"),
+        # What a value may be is the model's rule, in the model's words (as in the admin).
+        (
+            lambda data: data["element"]["barn"][0].update(kode="ugyldig kode"),
+            "Referansekoden kan bare ha store bokstaver A–Z",
+        ),
+        (lambda data: data["element"]["barn"][0].update(type="theme"), "kan ikke ligge under"),
+        (lambda data: data["element"]["barn"][0].update(type="ukjent"), "ukjent"),
         (lambda data: data["element"]["barn"][1].update(kode="V"), "står to ganger"),
         (lambda data: data["element"]["barn"][0].update(barn="x"), "må være en liste"),
     ],
@@ -208,6 +213,34 @@ def test_csv_export_opens_in_excel_with_norwegian_letters(client, strategy):
     ]
     assert by_code["KM"][2] == "Klima, miljø og natur"
     assert by_code["OR"][3] == ""
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        '=HYPERLINK("https://evil.example/","Klikk")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "\uff1d1+1",  # full-width equals sign
+    ],
+)
+def test_csv_cells_that_could_run_as_a_formula_are_neutralised(client, strategy, title):
+    """Bug prevented: a title starting with =, +, -, @ (or tab/CR) written as-is into
+    /api/strategi.csv, which Excel or LibreOffice then runs as a formula on the reader's
+    machine (CSV injection, OWASP)."""
+    StrategyElement(
+        parent=strategy, kind="strategy", code="S99", title=title, is_published=True
+    ).save()
+    response = client.get(reverse("strategy:elements-csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["S99"][2] == "'" + title
+    # Nothing else got an apostrophe: ordinary cells are written as they are.
+    assert by_code["KM"][2] == "Klima, miljø og natur"
+    assert all(not cell.startswith("'") for row in rows if row[0] != "S99" for cell in row)
 
 
 def test_pages_link_to_their_open_data(client, strategy):

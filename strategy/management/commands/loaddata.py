@@ -1,9 +1,13 @@
 """Django's ``loaddata``, refusing a broken strategy fixture whole.
 
-Django already loads all fixtures in one transaction. This version also checks the strategy
-before that transaction commits - codes unique, every parent present, every kind allowed under
-its parent, nested-set numbers and stored paths consistent - and turns every failure (bad JSON
-too) into one Norwegian error naming the file and the object. Nothing is left in the database.
+Django already loads all fixtures in one transaction. This version validates every object of
+the strategy app as the admin does - the model's field validators, constraints and permanent
+codes before the row is written, the rest of ``StrategyElement.clean()`` (``check_rules``: kinds,
+titles, reserved slugs) once the whole tree is in - and checks the strategy before that
+transaction commits - codes unique, every parent present, every kind allowed under its parent,
+nested-set numbers and stored paths consistent.
+Every failure (bad JSON too) becomes one Norwegian error naming the file and the object.
+Nothing is left in the database.
 
 Fixtures do not carry the derived public flag (and one that did would not be trusted): it is
 derived for every loaded tree in the same transaction, before the check.
@@ -12,12 +16,15 @@ derived for every loaded tree in the same transaction, before the check.
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
+from django.db import models
 from django.utils import timezone
 
 from strategy.integrity import tree_problems
 from strategy.models import Source, StrategyElement
+from strategy.validators import describe
 
 # What the history compares to tell whether a loaded row differs from its latest version.
 HISTORY_COMPARED = {
@@ -58,8 +65,32 @@ class Command(loaddata.Command):
         self._all_files = [*getattr(self, "_all_files", []), self._current_file]
         return fixtures
 
+    def _refuse(self, file: str, what: str, problem: str) -> CommandError:
+        return CommandError(
+            f"Fixturen «{file}» ble ikke lastet, og databasen er uendret: {what}: "
+            f"{problem.rstrip('.')}."
+        )
+
+    def _validate_fields(self, instance: models.Model, file: str) -> None:
+        """The model's field rules, before the row is written: a NUL or an over-long title
+        would otherwise fail in PostgreSQL with an English error, and be stored on SQLite.
+        Relations are checked once every object is in (``_check_tree``)."""
+        relations = {field.name for field in instance._meta.fields if field.is_relation}
+        # A fixture's object with a primary key may overwrite its own row (loading onto a
+        # database that has the strategy): uniqueness is then checked against the other rows.
+        instance._state.adding = instance.pk is None
+        try:
+            instance.clean_fields(exclude=relations)
+            instance.validate_constraints()  # e.g. one footnote number once per element
+            if isinstance(instance, StrategyElement):
+                instance.check_code()  # before the row is overwritten: codes are permanent
+        except ValidationError as error:
+            raise self._refuse(file, _label(instance), describe(instance, error)) from error
+
     def save_obj(self, obj):
         element = obj.object
+        if element._meta.app_label == StrategyElement._meta.app_label:
+            self._validate_fields(element, getattr(self, "_current_file", "?"))
         if isinstance(element, StrategyElement):
             file = getattr(self, "_current_file", "?")
             clash = self._codes.get(element.code)
@@ -166,3 +197,22 @@ class Command(loaddata.Command):
             raise CommandError(
                 f"Fixturen «{file}» ble ikke lastet, og databasen er uendret: {message}."
             )
+        # The tree is whole (tree_problems linked every element to its parent in memory):
+        # now the rest of the model's clean(), as the admin form applies it (the code was
+        # checked before the row was written).
+        for element in elements:
+            if element.pk not in self._element_files:
+                continue
+            try:
+                element.check_rules()
+            except ValidationError as error:
+                file = self._element_files[element.pk]
+                raise self._refuse(file, _label(element), describe(element, error)) from error
+
+
+def _label(instance: models.Model) -> str:
+    if isinstance(instance, StrategyElement):
+        return f"strategielement pk={instance.pk} (kode «{instance.code}»)"
+    if isinstance(instance, Source):
+        return f"kilde pk={instance.pk} (nr. {instance.number})"
+    return f"{instance._meta.verbose_name} pk={instance.pk}"
