@@ -10,7 +10,8 @@ DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/osloregion
 Production hardening (see the section at the end and the README's «Drift» section):
 DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
-DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE
+DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
+DJANGO_PDF_CACHE_DIR
 """
 
 import os
@@ -255,3 +256,7 @@ CACHES = {
 }
 if not env_bool("DJANGO_PAGE_CACHE", default=True):  # to measure rendering (benchmark)
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+# «Last ned PDF»: each PDF is made once per content version and kept here, shared by every
+# worker (strategy/pdf.py). Must be writable by the app; old versions are removed.
+PDF_CACHE_DIR = Path(os.environ.get("DJANGO_PDF_CACHE_DIR", BASE_DIR / "var" / "pdf"))

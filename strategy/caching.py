@@ -10,7 +10,9 @@ gunicorn worker, new with every deploy). Together they give the ETag, so that:
   running the view or the middleware behind ``PublicPageCacheMiddleware`` again.
 """
 
+import gzip
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +23,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import empty
 from django.utils.http import http_date, quote_etag
@@ -47,11 +49,15 @@ def code_fingerprint() -> tuple[str, datetime]:
     return digest.hexdigest()[:12], datetime.fromtimestamp(int(newest), tz=UTC)
 
 
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
 class PageVersion:
     """The validators of every public page for one content version."""
 
     def __init__(self, token: str, changed_at: datetime):
         code_hash, code_changed_at = code_fingerprint()
+        self.changed_at = changed_at  # of the content alone: its edition on printouts
         self.etag = quote_etag(f"{token[:16]}-{code_hash}")
         self.last_modified = int(max(changed_at, code_changed_at).timestamp())
 
@@ -125,6 +131,41 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+# Text is sent gzipped to browsers that accept it, compressed once per page and version
+# (the first visit of a page with the strategy map stays small); PDFs and PNGs are
+# compressed already.
+COMPRESSED_TYPES = ("text/", "image/svg+xml", "application/json")
+MIN_COMPRESSED_LENGTH = 500
+
+
+def gzipped(response: HttpResponse) -> bytes | None:
+    """The response's body gzipped, or None when it is not text worth compressing."""
+    content_type = response.get("Content-Type", "")
+    if response.has_header("Content-Encoding") or not content_type.startswith(COMPRESSED_TYPES):
+        return None
+    if len(response.content) < MIN_COMPRESSED_LENGTH:
+        return None
+    return gzip.compress(response.content, compresslevel=6, mtime=0)
+
+
+def encoded(request: HttpRequest, response: HttpResponse, compressed: bytes | None) -> HttpResponse:
+    """The gzipped body for a client that accepts it. Every variant says that it varies on
+    Accept-Encoding, and the gzipped one carries a weak ETag (a different byte sequence of
+    the same page), which still matches on revalidation."""
+    if compressed is None or response.status_code != 200:
+        return response
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if not ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        return response
+    response.content = compressed
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(compressed))
+    etag = response.get("ETag", "")
+    if etag and not etag.startswith("W/"):
+        response["ETag"] = f"W/{etag}"
+    return response
+
+
 class PublicPageCacheMiddleware:
     """Answers a public page from memory when this worker has rendered it for the current
     content version. Placed right after whitenoise: a hit skips sessions, CSRF, auth and the
@@ -148,14 +189,16 @@ class PublicPageCacheMiddleware:
         key = hashlib.sha256(f"{version.etag}:{request.get_full_path()}".encode()).hexdigest()
         cached = self.pages.get(key)
         if cached is not None:
-            content, headers = cached
+            content, headers, compressed = cached
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
-            return version.stamp(request, response)
+            return encoded(request, version.stamp(request, response), compressed)
         response = self.get_response(request)
         if self._cacheable(request, response):
-            self.pages.set(key, (response.content, list(response.items())))
+            compressed = gzipped(response)
+            self.pages.set(key, (response.content, list(response.items()), compressed))
+            return encoded(request, response, compressed)
         return response
 
     @staticmethod

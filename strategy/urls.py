@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import accessibility, health, opendata, permalinks, sitemaps, views
+from . import accessibility, health, map_pages, opendata, pdf, permalinks, sitemaps, views
 from .converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
@@ -13,6 +13,12 @@ urlpatterns = [
     path("", views.front_page, name="front-page"),
     path("hele-strategien/", views.whole_strategy, name="whole-strategy"),
     path("r/<code:code>/", permalinks.permalink, name="permalink"),
+    path("strategikart/", map_pages.map_page, name="strategy-map"),
+    path("strategikart.svg", map_pages.map_svg, name="strategy-map-svg"),
+    path("strategikart.png", map_pages.map_png, name="strategy-map-png"),
+    path("pdf/strategien.pdf", pdf.strategy_pdf, name="strategy-pdf"),
+    path("pdf/<code:code>.pdf", pdf.element_pdf, name="element-pdf"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/strategi.json", opendata.strategy_json, name="strategy-json"),
     path("api/strategi.csv", opendata.elements_csv, name="elements-csv"),
     path("api/elementer/<code:code>.json", opendata.element_json, name="element-json"),
