@@ -102,6 +102,9 @@ class TocEntry:
     anchor: str
     label: str
     children: list[TocEntry] = field(default_factory=list)
+    # The same title also links to the element's own page from the text: the contents'
+    # link says that it stays on this page, so that a list of links tells the two apart.
+    also_linked: bool = False
 
 
 def document_contents(root: StrategyElement) -> list[TocEntry]:
@@ -117,11 +120,12 @@ def document_contents(root: StrategyElement) -> list[TocEntry]:
             if not item.title:
                 continue
             children = [
-                TocEntry(child.anchor, child.title)
+                TocEntry(child.anchor, child.title, also_linked=True)
                 for child in item.get_children()
                 if child.kind in CARD_KINDS
             ]
-            entries.append(TocEntry(item.anchor, item.title, children))
+            linked = item.kind == Kind.SECTION or item.kind in CARD_KINDS
+            entries.append(TocEntry(item.anchor, item.title, children, also_linked=linked))
     return entries
 
 
