@@ -54,8 +54,9 @@ def whole_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.management import call_command
     from django.test import Client, override_settings
 
-    with django_db_blocker.unblock(), override_settings(
-        PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf")),
     ):
         call_command("loaddata", "strategy", verbosity=0)
         try:

@@ -125,9 +125,7 @@ def test_only_focus_areas_and_the_whole_strategy_have_contents(client, strategy)
         assert '<nav class="toc"' not in html_of(client, StrategyElement.objects.get(code=code))
 
 
-@pytest.mark.parametrize(
-    "url", ["/", WHOLE_STRATEGY, "/innsatsomrader/transport-og-mobilitet/"]
-)
+@pytest.mark.parametrize("url", ["/", WHOLE_STRATEGY, "/innsatsomrader/transport-og-mobilitet/"])
 def test_every_footnote_marker_and_source_lead_to_each_other(client, strategy, url):
     """Bug prevented: a footnote that jumps to the sources with no way back, or a «Tilbake»
     link to a marker that is not on the page (a source listed without its text)."""
@@ -188,7 +186,5 @@ def test_pages_are_sent_gzipped_once_compressed(client, strategy):
     assert gzip.decompress(packed.content) == plain.content
     assert len(packed.content) < len(plain.content) / 4
     assert packed["ETag"] == f"W/{plain['ETag']}"
-    again = client.get(
-        "/", headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]}
-    )
+    again = client.get("/", headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]})
     assert again.status_code == 304

@@ -1,0 +1,169 @@
+"""Lighthouse (mobile, default settings) on the pages of issue 15, against the portal as it
+runs in production: gunicorn with DJANGO_DEBUG=0, collected static files, the real strategy.
+
+    uv run python scripts/lighthouse.py [--port 8199] [--keep-reports DIR]
+
+Lighthouse is the version pinned in package-lock.json (`npm ci`), Chromium is Debian's
+(/usr/bin/chromium or CHROMIUM_PATH). Prints a table with the four category scores and the
+bytes transferred on a first visit, and exits 1 when a score is below 100 or a first visit
+reaches 50 KB. Everything runs on 127.0.0.1 in a temporary folder; nothing else is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+FIRST_VISIT_LIMIT = 50_000  # bytes: «under 50 KB»
+
+PAGES = {
+    "Forsiden": "/",
+    "Innsatsområde": "/innsatsomrader/transport-og-mobilitet/",
+    "Elementside": "/r/T-S2/",  # followed to its page first: Lighthouse gets no redirect
+    "Hele strategien": "/hele-strategien/",
+    "Strategikartet": "/strategikart/",
+}
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"Portalen svarte ikke på {url}")
+
+
+def final_url(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.url
+
+
+def run_lighthouse(url: str, report_dir: Path | None, name: str) -> dict:
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    result = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+            f"--only-categories={','.join(CATEGORIES)}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise SystemExit(f"Lighthouse feilet for {url}:\n{result.stderr[-3000:]}")
+    if report_dir is not None:
+        (report_dir / f"{name}.json").write_text(result.stdout, encoding="utf-8")
+    return json.loads(result.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=8199)
+    parser.add_argument("--keep-reports", type=Path, default=None)
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("Lighthouse mangler: kjør `npm ci` (make lighthouse gjør det).")
+    if args.keep_reports:
+        args.keep_reports.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
+        folder = Path(tmp)
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_HSTS_SECONDS": "0",
+            "DATABASE_URL": f"sqlite:///{folder / 'lighthouse.sqlite3'}",
+            "DJANGO_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_PDF_CACHE_DIR": str(folder / "pdf"),
+            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+            "GUNICORN_WORKERS": "2",
+        }
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_strategy")
+        manage(env, "collectstatic", "--noinput")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{args.port}"
+        if server.poll() is None:
+            time.sleep(0.5)
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn startet ikke (er port {args.port} i bruk?)")
+        failures = []
+        rows = []
+        try:
+            wait_for(base + "/helse/")
+            for name, path in PAGES.items():
+                url = final_url(base + path)
+                report = run_lighthouse(url, args.keep_reports, name)
+                scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
+                weight = int(report["audits"]["total-byte-weight"]["numericValue"])
+                rows.append((name, url.removeprefix(base), scores, weight))
+                if min(scores) < 100:
+                    failed = [
+                        f"{audit['id']} ({audit['score']})"
+                        for category in CATEGORIES
+                        for ref in report["categories"][category]["auditRefs"]
+                        if ref["weight"] > 0
+                        and (audit := report["audits"][ref["id"]])["score"] is not None
+                        and audit["score"] < 1
+                    ]
+                    failures.append(f"{name}: {', '.join(failed)}")
+                if weight >= FIRST_VISIT_LIMIT:
+                    failures.append(f"{name}: første besøk {weight} byte")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    version = json.loads((BASE_DIR / "node_modules/lighthouse/package.json").read_text())
+    print(f"Lighthouse {version['version']} (mobil, standardinnstillinger), {CHROMIUM}")
+    print()
+    print("| side | adresse | ytelse | tilgjengelighet | beste praksis | SEO | første besøk |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, path, scores, weight in rows:
+        cells = " | ".join(str(score) for score in scores)
+        print(f"| {name} | `{path}` | {cells} | {weight / 1000:.1f} kB |")
+    if failures:
+        print("\nUnder målet:\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
