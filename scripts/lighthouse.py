@@ -14,15 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from production_server import BASE_DIR, running_portal
+
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -35,24 +33,6 @@ PAGES = {
     "Hele strategien": "/hele-strategien/",
     "Strategikartet": "/strategikart/",
 }
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"Portalen svarte ikke på {url}")
 
 
 def final_url(url: str) -> str:
@@ -95,61 +75,27 @@ def main() -> int:
     if args.keep_reports:
         args.keep_reports.mkdir(parents=True, exist_ok=True)
 
-    with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
-        folder = Path(tmp)
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_HSTS_SECONDS": "0",
-            "DATABASE_URL": f"sqlite:///{folder / 'lighthouse.sqlite3'}",
-            "DJANGO_STATIC_ROOT": str(folder / "static"),
-            "DJANGO_PDF_CACHE_DIR": str(folder / "pdf"),
-            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-            "GUNICORN_WORKERS": "2",
-        }
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_strategy")
-        manage(env, "collectstatic", "--noinput")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{args.port}"
-        if server.poll() is None:
-            time.sleep(0.5)
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn startet ikke (er port {args.port} i bruk?)")
-        failures = []
-        rows = []
-        try:
-            wait_for(base + "/helse/")
-            for name, path in PAGES.items():
-                url = final_url(base + path)
-                report = run_lighthouse(url, args.keep_reports, name)
-                scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
-                weight = int(report["audits"]["total-byte-weight"]["numericValue"])
-                rows.append((name, url.removeprefix(base), scores, weight))
-                if min(scores) < 100:
-                    failed = [
-                        f"{audit['id']} ({audit['score']})"
-                        for category in CATEGORIES
-                        for ref in report["categories"][category]["auditRefs"]
-                        if ref["weight"] > 0
-                        and (audit := report["audits"][ref["id"]])["score"] is not None
-                        and audit["score"] < 1
-                    ]
-                    failures.append(f"{name}: {', '.join(failed)}")
-                if weight >= FIRST_VISIT_LIMIT:
-                    failures.append(f"{name}: første besøk {weight} byte")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    failures = []
+    rows = []
+    with running_portal(args.port) as base:
+        for name, path in PAGES.items():
+            url = final_url(base + path)
+            report = run_lighthouse(url, args.keep_reports, name)
+            scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
+            weight = int(report["audits"]["total-byte-weight"]["numericValue"])
+            rows.append((name, url.removeprefix(base), scores, weight))
+            if min(scores) < 100:
+                failed = [
+                    f"{audit['id']} ({audit['score']})"
+                    for category in CATEGORIES
+                    for ref in report["categories"][category]["auditRefs"]
+                    if ref["weight"] > 0
+                    and (audit := report["audits"][ref["id"]])["score"] is not None
+                    and audit["score"] < 1
+                ]
+                failures.append(f"{name}: {', '.join(failed)}")
+            if weight >= FIRST_VISIT_LIMIT:
+                failures.append(f"{name}: første besøk {weight} byte")
 
     version = json.loads((BASE_DIR / "node_modules/lighthouse/package.json").read_text())
     print(f"Lighthouse {version['version']} (mobil, standardinnstillinger), {CHROMIUM}")

@@ -124,8 +124,10 @@ def document_contents(root: StrategyElement) -> list[TocEntry]:
                 for child in item.get_children()
                 if child.kind in CARD_KINDS
             ]
-            linked = item.kind == Kind.SECTION or item.kind in CARD_KINDS
-            entries.append(TocEntry(item.anchor, item.title, children, also_linked=linked))
+            # tree_children.html links the heading of everything but a plain text.
+            entries.append(
+                TocEntry(item.anchor, item.title, children, also_linked=not group.is_text)
+            )
     return entries
 
 

@@ -6,6 +6,7 @@ import gzip
 import re
 import struct
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -145,7 +146,7 @@ def test_the_print_button_is_a_script_enhancement(client, strategy):
         html = html_of(client, url)
         assert re.search(r'<button type="button" [^>]*data-print hidden>Skriv ut</button>', html)
         assert '<script src="/static/js/print.js" defer></script>' in html
-    script = open(finders.find("js/print.js"), encoding="utf-8").read()
+    script = Path(finders.find("js/print.js")).read_text(encoding="utf-8")
     assert "window.print()" in script and "button.hidden = false" in script
     assert "adoptedStyleSheets" in script  # no style="" attribute for the running head
 
