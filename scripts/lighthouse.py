@@ -1,10 +1,13 @@
 """Lighthouse (mobile, default settings) on the pages of issue 15, against the portal as it
 runs in production: gunicorn with DJANGO_DEBUG=0, collected static files, the real strategy.
 
-    uv run python scripts/lighthouse.py [--port 8199] [--keep-reports DIR]
+    uv run python scripts/lighthouse.py [--port 8199] [--runs 3] [--keep-reports DIR]
 
 Lighthouse is the version pinned in package-lock.json (`npm ci`), Chromium is Debian's
-(/usr/bin/chromium or CHROMIUM_PATH). Prints a table with the four category scores and the
+(/usr/bin/chromium or CHROMIUM_PATH). Each page is measured ``--runs`` times and the run with
+the median performance score counts, as Lighthouse's own documentation advises: the
+performance score multiplies the CPU time measured, which a busy machine inflates. Prints a
+table with the four category scores and the
 bytes transferred on a first visit, and exits 1 when a score is below 100 or a first visit
 reaches 50 KB. Everything runs on 127.0.0.1 in a temporary folder; nothing else is touched.
 """
@@ -68,6 +71,7 @@ def run_lighthouse(url: str, report_dir: Path | None, name: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8199)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep-reports", type=Path, default=None)
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
@@ -80,7 +84,9 @@ def main() -> int:
     with running_portal(args.port) as base:
         for name, path in PAGES.items():
             url = final_url(base + path)
-            report = run_lighthouse(url, args.keep_reports, name)
+            reports = [run_lighthouse(url, args.keep_reports, name) for _ in range(args.runs)]
+            reports.sort(key=lambda report: report["categories"]["performance"]["score"])
+            report = reports[len(reports) // 2]
             scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
             weight = int(report["audits"]["total-byte-weight"]["numericValue"])
             rows.append((name, url.removeprefix(base), scores, weight))
@@ -98,7 +104,10 @@ def main() -> int:
                 failures.append(f"{name}: første besøk {weight} byte")
 
     version = json.loads((BASE_DIR / "node_modules/lighthouse/package.json").read_text())
-    print(f"Lighthouse {version['version']} (mobil, standardinnstillinger), {CHROMIUM}")
+    print(
+        f"Lighthouse {version['version']} (mobil, standardinnstillinger), {CHROMIUM}, "
+        f"median av {args.runs} kjøringer per side"
+    )
     print()
     print("| side | adresse | ytelse | tilgjengelighet | beste praksis | SEO | første besøk |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")

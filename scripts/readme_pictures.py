@@ -53,9 +53,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             printed = Path(tmp) / "utskrift.pdf"
             printed.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
-            # Page 3: a focus area from the top of its page, with the running head.
+            # Page 5: a focus area from the top of its page, with the running head.
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", "-f", "3", "-l", "3", "-singlefile",
+                ["pdftoppm", "-png", "-r", "70", "-f", "5", "-l", "5", "-singlefile",
                  str(printed), str(PICTURES / "utskrift")],
                 check=True,
             )  # fmt: skip
