@@ -33,21 +33,27 @@ $(UV):
 
 # The browser tests need Debian's Chromium, Java (Nu Html Checker) and npm. A fresh machine of
 # ours runs as root with apt: install what is missing; anywhere else, say what to install.
+# Installs the Debian packages listed in $$missing (as root, with apt-get) or says which to
+# install; $(1) says what they are for, $(2) what needs them.
+define install_missing
+if [ -n "$$missing" ]; then \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installerer$$missing $(1)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "FEIL: $(2) trenger$$missing (apt-get install$$missing)."; exit 1; \
+	fi; \
+fi
+endef
+
 .PHONY: browser-tools
 browser-tools:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installerer$$missing for nettlesertestene"; \
-			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else \
-			echo "FEIL: nettlesertestene trenger$$missing (apt-get install$$missing)."; exit 1; \
-		fi; \
-	fi
+	$(call install_missing,for nettlesertestene,nettlesertestene)
 
 # WeasyPrint (the PDFs) and CairoSVG (the strategy map as PNG) need Pango, HarfBuzz and
 # Cairo from Debian, and the fonts the PDFs embed. Installed like the browser tools.
@@ -58,15 +64,7 @@ pdf-tools:
 	for package in $(PDF_PACKAGES); do \
 		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installerer$$missing for PDF og strategikart"; \
-			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else \
-			echo "FEIL: PDF-ene og strategikartet trenger$$missing (apt-get install$$missing)."; exit 1; \
-		fi; \
-	fi
+	$(call install_missing,for PDF og strategikart,PDF-ene og strategikartet)
 
 # axe-core, the Nu Html Checker and Lighthouse for the browser tests (package-lock.json).
 node_modules/.installed: package.json package-lock.json | browser-tools

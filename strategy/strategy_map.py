@@ -339,24 +339,22 @@ def render_svg(
             y += label_size * 0.3
         y += gap * 0.6
 
+    def full_width(box: _Box, kind: str, stroke: str) -> None:
+        """A box across the whole width at ``y``, which moves below it."""
+        nonlocal y
+        fill, ink = COLOUR_PAIRS[kind]
+        _draw_box(svg, box, gap, y, width - 2 * gap, box.height, fill, stroke, ink,
+                  url_for(box.item.element), kind)  # fmt: skip
+        y += box.height
+
     # The vision across the whole width.
     if strategy_map.vision is not None and with_vision:
-        box = _box(strategy_map.vision, width - 2 * gap, layout, bold=True, big=True)
-        fill, ink = COLOUR_PAIRS["vision"]
-        _draw_box(
-            svg,
-            box,
-            gap,
-            y,
-            width - 2 * gap,
-            box.height,
-            fill,
-            fill,
-            ink,
-            url_for(box.item.element),
+        full_width(
+            _box(strategy_map.vision, width - 2 * gap, layout, bold=True, big=True),
             "vision",
+            COLOUR_PAIRS["vision"][0],
         )
-        y += box.height + gap * 1.5
+        y += gap * 1.5
 
     # The overall goals, side by side where there is room.
     if strategy_map.goals:
@@ -487,23 +485,9 @@ def render_svg(
             y += column_h + gap
     elif strategy_map.themes:
         section_label("Tverrgående temaer")
-        fill, ink = COLOUR_PAIRS["theme"]
         for theme in strategy_map.themes:
-            box = _band(theme, width - 2 * gap, layout)
-            _draw_box(
-                svg,
-                box,
-                gap,
-                y,
-                width - 2 * gap,
-                box.height,
-                fill,
-                THEME_LINE,
-                ink,
-                url_for(theme.element),
-                "theme",
-            )
-            y += box.height + gap
+            full_width(_band(theme, width - 2 * gap, layout), "theme", THEME_LINE)
+            y += gap
 
     height = y
     title = f"Strategikart: {strategy_map.document.title}"
