@@ -13,6 +13,7 @@ DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_
 DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
 DJANGO_CANONICAL_ORIGIN
 DJANGO_ORGANISASJONSNUMMER  the publisher's number in Enhetsregisteret (open-data catalogue)
+DJANGO_PDF_CACHE_DIR
 """
 
 import os
@@ -319,3 +320,7 @@ CACHES = {
 }
 if not env_bool("DJANGO_PAGE_CACHE", default=True):  # to measure rendering (benchmark)
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+# «Last ned PDF»: each PDF is made once per content version and kept here, shared by every
+# worker (strategy/pdf.py). Must be writable by the app; old versions are removed.
+PDF_CACHE_DIR = Path(os.environ.get("DJANGO_PDF_CACHE_DIR", BASE_DIR / "var" / "pdf"))

@@ -48,7 +48,7 @@ class RowUrls:
             for name in self.NAMES
         }
         self._add = reverse("admin:strategy_strategyelement_add") + "?parent="
-        self._public = Urls(None)
+        self._public = Urls(absolute=False)
 
     def of(self, element: StrategyElement) -> dict[str, str]:
         pk = str(element.pk)

@@ -84,7 +84,7 @@ KIND_GROUP_HEADING: dict[str, str] = {
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
-) | {"tilgjengelighet"}  # the accessibility statement
+) | {"tilgjengelighet", "strategikart", "pdf"}  # the accessibility statement, the map, PDFs
 
 
 MAX_PATH_LENGTH = 1000
@@ -1117,6 +1117,11 @@ class Source(models.Model):
     @property
     def html_id(self) -> str:
         return f"kilde-{self.number}"
+
+    @property
+    def marker_html_id(self) -> str:
+        """The ``id`` of its marker in the text, where the source's «Tilbake» link leads."""
+        return f"henvisning-{self.number}"
 
 
 # The fields an editor can change in a draft and get back from an earlier version.

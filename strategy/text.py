@@ -45,8 +45,10 @@ def render_markdown(text: str) -> str:
 
 
 def footnote_marker(source: Source) -> str:
+    """The marker links to the source; its ``id`` is where the source's «Tilbake» link leads."""
     return format_html(
-        '<sup class="fotnote"><a href="#{}" aria-label="Kilde {}">[{}]</a></sup>',
+        '<sup class="fotnote"><a id="{}" href="#{}" aria-label="Kilde {}">[{}]</a></sup>',
+        source.marker_html_id,
         source.html_id,
         source.number,
         source.number,

@@ -1,7 +1,18 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import accessibility, dcat, health, opendata, permalinks, sharing, sitemaps, views
+from . import (
+    accessibility,
+    dcat,
+    health,
+    map_pages,
+    opendata,
+    pdf,
+    permalinks,
+    sharing,
+    sitemaps,
+    views,
+)
 from .converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
@@ -34,6 +45,12 @@ urlpatterns = [
     ),
     path("oembed", sharing.oembed, name="oembed"),
     path("api/", opendata.api_documentation, name="api"),
+    path("strategikart/", map_pages.map_page, name="strategy-map"),
+    path("strategikart.svg", map_pages.map_svg, name="strategy-map-svg"),
+    path("strategikart.png", map_pages.map_png, name="strategy-map-png"),
+    path("pdf/strategien.pdf", pdf.strategy_pdf, name="strategy-pdf"),
+    path("pdf/<code:code>.pdf", pdf.element_pdf, name="element-pdf"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/strategi.json", opendata.strategy_json, name="strategy-json"),
     path("api/strategi.csv", opendata.elements_csv, name="elements-csv"),
     path("api/elementer/<code:code>.json", opendata.element_json, name="element-json"),

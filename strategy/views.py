@@ -1,18 +1,39 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
-from . import citation, permalinks
-from .caching import public_page
-from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
+from . import citation, permalinks, strategy_map
+from .caching import content_version, public_page
+from .models import MAX_PATH_LENGTH, Kind, StrategyElement
 from .origin import absolute_url
-from .presentation import CARD_KINDS, child_groups
+from .presentation import (
+    CARD_KINDS,
+    TocEntry,
+    child_groups,
+    document_contents,
+    edition,
+    element_contents,
+    navigation,
+    neighbours,
+    same_kind_siblings,
+    siblings_heading,
+)
 from .search import clean_query, find_by_code, search_page
 
+# The kinds whose page gets an in-page table of contents beside the text on wide screens.
+KINDS_WITH_CONTENTS = frozenset({Kind.FOCUS_AREA})
+# The kinds whose citation quotes a short excerpt: their body is a long introduction.
+EXCERPT_KINDS = frozenset({Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME})
 
-def _navigation(root: StrategyElement) -> list[StrategyElement]:
-    """The parts of the strategy (focus areas, cross-cutting themes) for the header menu."""
-    return [child for child in root.get_children() if child.kind == Kind.SECTION]
+
+def edition_context(request: HttpRequest, root: StrategyElement) -> dict:
+    """The document's title and edition, for the running head of a printout."""
+    version = content_version(request)
+    return {
+        "edition": edition(version[1]) if version is not None else "",
+        "document_title": root.title,
+    }
 
 
 def error_page_navigation() -> list[StrategyElement]:
@@ -21,7 +42,7 @@ def error_page_navigation() -> list[StrategyElement]:
     if root is None:
         return []
     top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
-    return _navigation(top.linked()[root.pk])
+    return navigation(top.linked()[root.pk])
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -39,21 +60,19 @@ def front_page(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
         return not_found(request)
-    nodes = (
-        StrategyElement.objects.public()
-        .filter(tree_id=root.tree_id, level__lte=2)
-        .with_sources()
-        .linked()
-    )
+    nodes = strategy_map.map_elements(root).with_sources().linked()
     root = nodes[root.pk]
+    # Only the texts the front page shows carry footnote markers: the parts appear as cards.
+    shown = [root, *(child for child in root.get_children() if child.kind != Kind.SECTION)]
     return render(
         request,
         "strategy/front_page.html",
         {
             "root": root,
             "groups": child_groups(root),
-            "navigation": _navigation(root),
-            "sources": [s for node in nodes.values() for s in node.sources.all()],
+            "navigation": navigation(root),
+            "strategy_map": strategy_map.build_map(root),
+            "sources": [s for node in shown for s in node.sources.all()],
         },
     )
 
@@ -70,8 +89,11 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
         "strategy/whole_strategy.html",
         {
             "root": root,
-            "navigation": _navigation(root),
+            "navigation": navigation(root),
+            "contents": document_contents(root),
+            "pdf_url": reverse("strategy:strategy-pdf"),
             "sources": [s for node in nodes.values() for s in node.sources.all()],
+            **edition_context(request, root),
         },
     )
 
@@ -102,20 +124,15 @@ def render_element_page(
     root = ancestors[0] if ancestors else element
     if root.kind != Kind.DOCUMENT:
         return not_found(request)
-    siblings = [
-        sibling
-        for sibling in (element.parent.get_children() if element.parent_id else [])
-        if sibling.kind == element.kind
-    ]
-    heading = KIND_GROUP_HEADING.get(element.kind, element.get_kind_display())
-    if element.parent is None:
-        siblings_heading = ""
-    elif element.parent.kind == Kind.DOCUMENT:
-        siblings_heading = f"Overordnede {heading.lower()}"
-    elif element.parent.kind == Kind.SECTION:
-        siblings_heading = f"Alle {heading.lower()}"
-    else:
-        siblings_heading = f"{heading} i {element.parent.title}"
+    siblings = same_kind_siblings(element)
+    previous, following = neighbours(element, siblings)
+    groups = child_groups(element)
+    contents, extra_contents = [], []
+    if element.kind in KINDS_WITH_CONTENTS:
+        contents = element_contents(element, groups)
+        extra_contents = [TocEntry("sitat-tittel", "Sitér / Del lenke")]
+        if len(siblings) > 1:
+            extra_contents.append(TocEntry("sosken-tittel", siblings_heading(element)))
     # Cards (focus areas, themes) show no body text, so their footnotes belong on their own page.
     shown = [element, *(child for child in element.get_children() if child.kind not in CARD_KINDS)]
     return render(
@@ -125,17 +142,23 @@ def render_element_page(
             "element": element,
             "ancestors": ancestors,
             "root": root,
-            "groups": child_groups(element),
+            "groups": groups,
             "siblings": siblings,
-            "siblings_heading": siblings_heading,
-            "navigation": _navigation(root),
+            "siblings_heading": siblings_heading(element),
+            "previous": previous,
+            "next": following,
+            "contents": contents,
+            "extra_contents": extra_contents,
+            "navigation": navigation(root),
             "sources": [s for node in shown for s in node.sources.all()],
             "citation": citation.citation_text(
                 element,
                 ancestors,
                 absolute_url(reverse("strategy:permalink", kwargs={"code": element.code})),
                 citation.today(),
+                excerpt=element.kind in EXCERPT_KINDS,
             ),
+            **edition_context(request, root),
             **(extra_context or {}),
         },
     )
@@ -175,6 +198,12 @@ def search(request: HttpRequest) -> HttpResponse:
             "search_query": cleaned.text,
             "notices": notices,
             "results": results,
-            "navigation": _navigation(root),
+            "navigation": navigation(root),
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools ask for /favicon.ico whatever the page links to: send them to the
+    icon among the static files (its hashed, forever-cached address in production)."""
+    return redirect(static("icons/favicon.ico"))

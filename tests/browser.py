@@ -79,12 +79,20 @@ def require_tools() -> None:
 # One evaluation per page collects everything the structural checks need.
 PAGE_FACTS_JS = """
 () => {
+  // An SVG link (the strategy map) has no innerText: its name is its <title>.
+  const svgTitle = (el) => (el instanceof SVGElement
+    ? (el.querySelector(':scope > title')?.textContent || el.textContent) : '');
   const accessibleName = (el) => (
     el.getAttribute('aria-label')
     || el.innerText
+    || svgTitle(el)
+    // innerText is empty inside a closed <details>, whose links still count.
+    || el.textContent
     || [...el.querySelectorAll('img[alt]')].map((img) => img.alt).join(' ')
     || ''
   ).replace(/\\s+/g, ' ').trim();
+  // An SVG <a>'s href is an SVGAnimatedString: resolve its attribute instead.
+  const hrefOf = (a) => new URL(a.getAttribute('href'), location.href).href;
   const visible = (el) => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
@@ -113,7 +121,7 @@ PAGE_FACTS_JS = """
       return first ? { text: accessibleName(first), href: first.getAttribute('href') } : null;
     })(),
     links: [...document.querySelectorAll('a[href]')].map((a) => ({
-      href: a.href,
+      href: hrefOf(a),
       download: a.hasAttribute('download'),
       name: accessibleName(a),
     })),

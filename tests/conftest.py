@@ -77,3 +77,12 @@ def fresh_worker_process(monkeypatch):
     from strategy import deployment
 
     monkeypatch.setattr(deployment, "seen_in_this_process", {})
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pdf_cache_in_a_temporary_folder(tmp_path_factory):
+    """Tests (the fuzzer too, which asks for every PDF address) never write PDFs into the
+    project's var/pdf/."""
+    from django.conf import settings
+
+    settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")

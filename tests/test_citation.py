@@ -101,6 +101,7 @@ def public_pages() -> dict[str, StrategyElement | None]:
     pages: dict[str, StrategyElement | None] = {
         reverse("strategy:front-page"): None,
         reverse("strategy:whole-strategy"): None,
+        reverse("strategy:strategy-map"): None,
     }
     for element in StrategyElement.objects.exclude(kind=Kind.DOCUMENT):
         pages[element.get_absolute_url()] = element
@@ -184,9 +185,20 @@ def test_print_stylesheet_is_linked_on_every_page_and_has_the_print_rules(client
     css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
     rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     assert re.search(r"@page\s*{[^}]*size:\s*A4", rules)
-    assert 'a[href]::after { content: " (" attr(href) ")"' in rules
+    # Paper gets each element's absolute permanent link after its title, not every link's
+    # relative path (issue 15).
+    assert "a[href]::after" not in rules
+    assert re.search(r"\[data-permalink\]::after\s*{[^}]*attr\(data-permalink\)", rules)
     nav_rule = re.search(r"([^{}]*){ display: none !important; }", rules).group(1)
-    for hidden in (".site-nav", ".breadcrumbs", ".skip-link", ".citation__copy"):
+    for hidden in (
+        ".site-nav",
+        ".site-search",
+        ".fold__toggle",
+        ".breadcrumbs",
+        ".skip-link",
+        ".page-actions",
+        ".citation",
+    ):
         assert hidden in nav_rule
     assert re.search(r"\.item,[^{]*{ break-inside: avoid", rules)
     code_rule = re.search(r"\.code\s*{([^}]*)}", rules).group(1)

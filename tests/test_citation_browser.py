@@ -67,18 +67,23 @@ def test_without_javascript_the_citation_is_there_and_no_dead_button(browser, el
 
 
 def test_print_hides_navigation_keeps_codes_and_writes_out_links(browser, element_url):
-    """Bug prevented: a printout with the menu and breadcrumbs, without reference codes, or
-    with links the reader of paper cannot follow."""
+    """Bug prevented: a printout with the menu, the search and breadcrumbs, without
+    reference codes, or with a long relative path after every link instead of the element's
+    absolute permanent link (issue 15)."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(element_url)
     page.emulate_media(media="print")
     assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".site-search").is_visible()
     assert not page.locator(".breadcrumbs").is_visible()
     assert page.locator(".element__code .code").is_visible()
+    permalink = page.locator(".print-only")
+    assert permalink.is_visible()
+    assert permalink.text_content().endswith(element_url.split("/innsatsomrader")[0] + "/r/T-S2/")
     after = page.evaluate(
-        "getComputedStyle(document.querySelector('.siblings__list a, .prose a, main a'),"
-        " '::after').content"
+        "[...document.querySelectorAll('main a')].map((a) =>"
+        " getComputedStyle(a, '::after').content).filter((c) => c.includes('('))"
     )
-    assert after.startswith('" (') and after.endswith(')"')
+    assert after == []
     context.close()
