@@ -6,6 +6,7 @@ import struct
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from strategy import strategy_map
@@ -162,7 +163,7 @@ def test_the_svg_download_is_a_file_of_its_own_with_absolute_links(client, strat
     assert root.find(f"{SVG}title").text == "Strategikart: Strategi for Osloregionen"
     links = [a.get("href") for a in root.iter(f"{SVG}a")]
     assert len(links) == 17
-    assert all(link.startswith("http://testserver/") for link in links)
+    assert all(link.startswith(f"{settings.CANONICAL_ORIGIN}/") for link in links)
     assert "<style" not in response.content.decode()  # colours are attributes: no CSS needed
     again = client.get(MAP_SVG, headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
