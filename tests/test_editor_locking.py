@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from strategy.editor_tree import open_url
 from strategy.models import (
     PendingChange,
     StaleVersion,
@@ -205,8 +206,12 @@ def test_restore_confirmation_opened_before_a_save_is_refused(client_a, client_b
     assert get("M1").title == "Å endre etter at A så sammenligningen"
 
 
-def listed_versions(client) -> dict[int, int]:
-    html = client.get(admin_url("changelist")).content.decode()
+def listed_versions(client, *shown: StrategyElement) -> dict[int, int]:
+    """The versions the element list carries, opened (it loads lazily) down to ``shown``."""
+    url = admin_url("changelist")
+    for element in shown:
+        url = open_url(url, element).partition("#")[0]
+    html = client.get(url).content.decode()
     pattern = r'class="tree-version" hidden data-pk="(\d+)" data-version="(\d+)"'
     return {int(pk): int(version) for pk, version in re.findall(pattern, html)}
 
@@ -215,7 +220,7 @@ def test_drag_and_drop_on_a_list_loaded_before_a_change_is_refused(client_a, cli
     """Bug prevented: a drag and drop on an old list moving an element someone else has moved
     meanwhile (A's list still shows it under K) to where A thought it should go."""
     item, target = get("K-S1"), get("K-S2")
-    versions = listed_versions(client_a)
+    versions = listed_versions(client_a, item, target)
     assert versions[item.pk] == item.version
     StrategyElement.objects.move_node(get("K-S1"), get("T"), "last-child")  # B moves it
     before = tree_snapshot()
@@ -227,7 +232,8 @@ def test_drag_and_drop_on_a_list_loaded_before_a_change_is_refused(client_a, cli
     assert "Overordnet element" in message
     assert tree_snapshot() == before
 
-    response = move(client_a, get("K-S1"), target, "right", listed_versions(client_a))
+    versions = listed_versions(client_a, get("K-S1"), get("K-S2"))
+    response = move(client_a, get("K-S1"), target, "right", versions)
     assert response.content.startswith(b"OK")
     assert get("K-S1").parent.code == "K"
     assert_tree_intact()
