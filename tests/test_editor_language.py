@@ -19,13 +19,10 @@ from django.urls import reverse
 
 from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, element_form_data, make_editor
-from tests.editor_helpers import ENGLISH
+from tests.editor_helpers import CODE_TAGS, ENGLISH
 
 # Attributes whose text a person sees or a screen reader reads.
 READ_ATTRIBUTES = {"title", "alt", "aria-label", "placeholder", "aria-description", "summary"}
-# Code shown to be copied (the preview's embed snippet: <iframe … title="…">) is HTML, not
-# words an editor reads; its attribute names are English by definition.
-CODE_TAGS = {"pre", "code"}
 # Pages of one kind (per element, per filter value) are visited this many times.
 PER_SHAPE = 2
 
