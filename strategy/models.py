@@ -486,7 +486,7 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
         with tree_lock():
             element = self.get(pk=element.pk)
             target = self.get(pk=target.pk)
-            element.check_movable()
+            element.check_movable(user)
             if element.pk == target.pk or element.is_ancestor_of(target):
                 raise ValidationError(f"«{element}» kan ikke flyttes inn i seg selv.")
             before = Placement.of(element)
@@ -518,7 +518,7 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
     def _move_step(self, element: StrategyElement, user, up: bool) -> Move:
         with tree_lock():
             element = self.get(pk=element.pk)
-            element.check_movable()
+            element.check_movable(user)
             neighbour = element.get_previous_sibling() if up else element.get_next_sibling()
             if neighbour is None:
                 raise ValidationError(f"«{element}» står allerede {'øverst' if up else 'nederst'}.")
@@ -680,10 +680,14 @@ class StrategyElement(MPTTModel):
         """The ``id`` this element carries on its parent's page."""
         return self.code.lower()
 
-    def check_movable(self) -> None:
-        """A document is the root of its strategy; the editors' moves never move it."""
-        if self.parent_id is None:
-            raise ValidationError(f"«{self}» er et strategidokument og kan ikke flyttes.")
+    def check_movable(self, user=None) -> None:
+        """A document is the root of its strategy: moving it among the documents changes
+        which strategy the portal shows, so only a superuser may (``may_be_taken_down_by``)."""
+        if self.parent_id is None and not self.may_be_taken_down_by(user):
+            raise ValidationError(
+                f"«{self}» er et strategidokument og kan ikke flyttes av en redaktør. "
+                "Bare en superbruker kan flytte strategidokumentet."
+            )
 
     def check_parent_kind(self, parent: StrategyElement | None) -> None:
         parent_kind = parent.kind if parent else None

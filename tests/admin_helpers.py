@@ -76,13 +76,20 @@ def element_form_data(element: StrategyElement | None = None, **changes) -> dict
     return data
 
 
-def move(client, item: StrategyElement, target: StrategyElement, position: str, versions=None):
+def move(
+    client,
+    item: StrategyElement,
+    target: StrategyElement,
+    position: str,
+    versions=None,
+    query: str = "",
+):
     """What the list's drag and drop posts (mptt's script with js/admin-move-versions.js): the
     rows, the position and the versions the list showed them at (``versions`` by pk; by
-    default the ones they have now)."""
+    default the ones they have now), to the list's address with ``query`` (its opened nodes)."""
     versions = versions or {item.pk: item.version, target.pk: target.version}
     return client.post(
-        admin_url("changelist"),
+        admin_url("changelist") + query,
         {
             "cmd": "move_node",
             "cut_item": item.pk,

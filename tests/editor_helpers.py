@@ -94,6 +94,9 @@ KNOWN_ENGLISH = (
     "title",
 )
 ENGLISH = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, KNOWN_ENGLISH)) + r")(?![\w-])")
+# Code shown to be copied (the preview's embed snippet: <iframe … title="…">) is HTML, not
+# words an editor reads; its attribute names are English by definition.
+CODE_TAGS = ("pre", "code")
 HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>', flags=re.S)
 
 

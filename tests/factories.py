@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from strategy.models import Kind, Source, StrategyElement
+from strategy.public import is_public_under
 from strategy.slugs import norwegian_slugify
 
 
@@ -112,6 +113,8 @@ def build_generated_tree_in_bulk(
             title=spec.title,
             body=spec.body,
             is_published=True,
+            # Stored, derived flag (save() would set it): the rule from strategy/public.py.
+            is_public=is_public_under(True, parent.is_public if parent is not None else None),
             tree_id=tree_id,
             level=level,
             lft=counter,

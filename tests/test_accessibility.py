@@ -388,7 +388,7 @@ def card_urls() -> dict[str, str]:
     """One card per kind of element, and the card of an unknown code (a 404 that frames)."""
     cards = {}
     for kind in Kind.values:
-        element = StrategyElement.objects.published().filter(kind=kind).first()
+        element = StrategyElement.objects.public().filter(kind=kind).first()
         if element is not None:
             cards[kind] = reverse("strategy:card", kwargs={"code": element.code})
     cards["ukjent"] = reverse("strategy:card", kwargs={"code": "FINNES-IKKE"})

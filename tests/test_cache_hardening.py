@@ -13,10 +13,9 @@ from django.core.cache import caches
 from django.db import OperationalError, connections
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import formats, translation
 
-from strategy.caching import PublicPage, code_fingerprint
-from strategy.models import StrategyElement
+from strategy.caching import PublicPage
+from strategy.models import ContentVersion, StrategyElement
 from tests.test_security import production_env, run_python
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -149,43 +148,44 @@ def hentet(response) -> str:
     return match.group(1)
 
 
+def settled_before(monkeypatch, moment: datetime.datetime) -> None:
+    """Content and code last changed before ``moment``, as they must have when the clock is
+    moved to it: otherwise (a run after that moment) their real change times would be
+    Last-Modified on both sides of midnight."""
+    import strategy.caching
+
+    code_hash, _ = strategy.caching.code_fingerprint()
+    monkeypatch.setattr(strategy.caching, "code_fingerprint", lambda: (code_hash, moment))
+    ContentVersion.objects.update(changed_at=moment)
+
+
 def test_the_citation_date_is_today_also_from_the_cache_after_midnight(
-    client, strategy, django_assert_num_queries
+    client, strategy, django_assert_num_queries, monkeypatch
 ):
     """Bug prevented: «Hentet 28. november 2026» staying in the cached page after midnight
     (Europe/Oslo), with an unchanged ETag so that 304s kept the stale date too."""
+    settled_before(monkeypatch, datetime.datetime(2026, 11, 28, 12, tzinfo=OSLO))
     url = StrategyElement.objects.get(code="T-S2").get_absolute_url()
-    # A day after the code's own fingerprint time (a fresh clone's files are newer than any
-    # fixed date), so that Last-Modified comes from the day, as it does in service.
-    evening_day = code_fingerprint()[1].astimezone(OSLO).date() + datetime.timedelta(days=2)
-    morning_day = evening_day + datetime.timedelta(days=1)
-    at = datetime.time
-    with clock_at(datetime.datetime.combine(evening_day, at(23, 59, 30), tzinfo=OSLO)):
+    with clock_at(datetime.datetime(2026, 11, 28, 23, 59, 30, tzinfo=OSLO)):
         evening = client.get(url)
-        assert hentet(evening) == norwegian_date(evening_day)
+        assert hentet(evening) == "28. november 2026"
         with django_assert_num_queries(1):  # from memory, still the same day
-            assert hentet(client.get(url)) == norwegian_date(evening_day)
-    with clock_at(datetime.datetime.combine(morning_day, at(0, 0, 30), tzinfo=OSLO)):
+            assert hentet(client.get(url)) == "28. november 2026"
+    with clock_at(datetime.datetime(2026, 11, 29, 0, 0, 30, tzinfo=OSLO)):
         revalidated = client.get(url, HTTP_IF_NONE_MATCH=evening["ETag"])
         assert revalidated.status_code == 200
-        assert hentet(revalidated) == norwegian_date(morning_day)
+        assert hentet(revalidated) == "29. november 2026"
         assert revalidated["ETag"] != evening["ETag"]
         since = client.get(url, HTTP_IF_MODIFIED_SINCE=evening["Last-Modified"])
         assert since.status_code == 200
-        assert hentet(since) == norwegian_date(morning_day)
+        assert hentet(since) == "29. november 2026"
         with django_assert_num_queries(1):  # the new day's page is kept in memory again
             morning = client.get(url)
-        assert hentet(morning) == norwegian_date(morning_day)
+        assert hentet(morning) == "29. november 2026"
         assert client.get(url, HTTP_IF_NONE_MATCH=morning["ETag"]).status_code == 304
-    # 23:30 UTC is already the next day in Oslo.
-    with clock_at(datetime.datetime.combine(evening_day, at(23, 30), tzinfo=datetime.UTC)):
-        assert hentet(client.get(url)) == norwegian_date(morning_day)
-
-
-def norwegian_date(day: datetime.date) -> str:
-    """«29. november 2026», as the citation writes it."""
-    with translation.override("nb"):
-        return formats.date_format(day, "j. F Y")
+    # 23:30 UTC on the 28th is already the 29th in Oslo.
+    with clock_at(datetime.datetime(2026, 11, 28, 23, 30, tzinfo=datetime.UTC)):
+        assert hentet(client.get(url)) == "29. november 2026"
 
 
 def test_pages_without_a_date_keep_their_etag_over_midnight(client, strategy):

@@ -74,7 +74,9 @@ def drag_before(page, pks, item, target):
 
 
 def listed_codes(page) -> list[str]:
-    return page.locator("#result_list td.field-code").all_inner_texts()
+    """The codes of the listed rows, in order (each row's title starts with its code)."""
+    titles = page.locator("#result_list .tree-title").all_inner_texts()
+    return [title.split()[0] for title in titles]
 
 
 def test_drag_and_drop_moves_with_the_listed_versions(browser, admin_urls):

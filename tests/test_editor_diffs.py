@@ -4,7 +4,7 @@ by colour alone."""
 
 from strategy.diffs import Piece, render_side, word_diff
 from strategy.models import PendingChange, StrategyElement
-from tests.admin_helpers import admin_url
+from tests.admin_helpers import admin_url, form_fields
 from tests.editor_helpers import compare_cells, heard, seen
 
 
@@ -57,7 +57,7 @@ def test_publish_compare_and_restore_mark_words(editor_client):
     assert "og bærekraftig" in draft.split("<ins>")[1].split("</ins>")[0]
     assert "gjennomstreket" in page and "understreket" in page  # the legend says how
 
-    editor_client.post(admin_url("publish", goal.pk))
+    editor_client.post(admin_url("publish", goal.pk), form_fields(page, "publish-form"))
     versions = list(StrategyElement.history.filter(id=goal.pk).order_by("history_id"))
     page = editor_client.get(
         admin_url("compare", goal.pk),
@@ -70,7 +70,9 @@ def test_publish_compare_and_restore_mark_words(editor_client):
     now, restored = compare_cells(page, "Brødtekst (endret)")
     assert now.count("<del>") == 1 and "og bærekraftig" in now.split("</del>")[0]
     assert "<ins>" not in restored and "<del>" not in restored  # a pure deletion
-    editor_client.post(admin_url("restore", goal.pk, versions[0].history_id))
+    editor_client.post(
+        admin_url("restore", goal.pk, versions[0].history_id), form_fields(page, "restore-form")
+    )
     assert StrategyElement.objects.get(code="T").body == old_body
     # Untouched fields are not marked at all.
     assert goal.title in page and "Tittel (endret)" not in page

@@ -8,6 +8,7 @@ from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import (
     admin_url,
     element_form_data,
+    form_fields,
     make_staff_without_permissions,
     messages_of,
 )
@@ -22,6 +23,8 @@ def discard_url(draft: PendingChange) -> str:
 
 
 def save_draft(client, element: StrategyElement, **changes):
+    """«Lagre som utkast» from the element's form opened now (at its current version)."""
+    element = StrategyElement.objects.get(pk=element.pk)
     data = {**element_form_data(element, **changes), "_save_draft": "Lagre som utkast"}
     response = client.post(admin_url("change", element.pk), data)
     assert response.status_code == 302
@@ -82,7 +85,8 @@ def test_the_element_history_lists_what_happened_to_its_drafts(editor_client):
     draft = save_draft(editor_client, goal, title="Å bli forkastet")
     editor_client.post(discard_url(draft))
     save_draft(editor_client, goal, title="Å bli publisert")
-    editor_client.post(admin_url("publish", goal.pk))
+    confirm = editor_client.get(admin_url("publish", goal.pk)).content.decode()
+    editor_client.post(admin_url("publish", goal.pk), form_fields(confirm, "publish-form"))
     html = editor_client.get(admin_url("history", goal.pk)).content.decode()
     section = html[html.index("<h2>Utkast</h2>") :]
     for text in ("Utkast forkastet", "Utkast publisert", "Utkast lagret", "Å bli forkastet"):

@@ -44,6 +44,8 @@ def test_a_published_element_saves_a_draft_by_default(editor_client, client):
     editor_client.post(admin_url("change", goal.pk), {**data, "_save_draft": "Lagre som utkast"})
     assert get("M1").title == live_title
     assert PendingChange.objects.get(element=goal).title == "Å lagre trygt"
+    # The form opened again: the draft counted the element's version up.
+    data = element_form_data(get("M1"), title="Å lagre trygt")
     editor_client.post(admin_url("change", goal.pk), {**data, "_save": "Lagre og publiser nå"})
     assert get("M1").title == "Å lagre trygt"
     assert "Å lagre trygt" in client.get(get("M1").get_absolute_url()).content.decode()

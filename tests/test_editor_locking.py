@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from strategy.editor_tree import open_url
 from strategy.models import (
     PendingChange,
     StaleVersion,
@@ -25,10 +26,7 @@ from tests.admin_helpers import (
     move,
     tree_snapshot,
 )
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
+from tests.editor_helpers import get, seen
 
 
 @pytest.fixture
@@ -166,7 +164,7 @@ def test_publish_confirmation_opened_before_a_new_draft_is_refused(client_a, cli
     goal = get("M1")
     PendingChange.objects.create(element=goal, title="Å publisere A sitt utkast", body=goal.body)
     confirm = client_a.get(admin_url("publish", goal.pk)).content.decode()
-    assert "Å publisere A sitt utkast" in confirm
+    assert "Å publisere A sitt utkast" in seen(confirm)  # its words marked as inserted
 
     form_b = open_form(client_b, goal)
     form_b.update(title="Å publisere B sitt utkast", _save_draft="Lagre som utkast")
@@ -180,7 +178,7 @@ def test_publish_confirmation_opened_before_a_new_draft_is_refused(client_a, cli
     assert get("M1").title == goal.title  # nothing published
 
     confirm = client_a.get(admin_url("publish", goal.pk)).content.decode()
-    assert "Å publisere B sitt utkast" in confirm  # the page now shows what would go out
+    assert "Å publisere B sitt utkast" in seen(confirm)  # the page now shows what would go out
     client_a.post(admin_url("publish", goal.pk), form_fields(confirm, "publish-form"))
     assert get("M1").title == "Å publisere B sitt utkast"
 
@@ -205,8 +203,12 @@ def test_restore_confirmation_opened_before_a_save_is_refused(client_a, client_b
     assert get("M1").title == "Å endre etter at A så sammenligningen"
 
 
-def listed_versions(client) -> dict[int, int]:
-    html = client.get(admin_url("changelist")).content.decode()
+def listed_versions(client, *shown: StrategyElement) -> dict[int, int]:
+    """The versions the element list carries, opened (it loads lazily) down to ``shown``."""
+    url = admin_url("changelist")
+    for element in shown:
+        url = open_url(url, element).partition("#")[0]
+    html = client.get(url).content.decode()
     pattern = r'class="tree-version" hidden data-pk="(\d+)" data-version="(\d+)"'
     return {int(pk): int(version) for pk, version in re.findall(pattern, html)}
 
@@ -215,7 +217,7 @@ def test_drag_and_drop_on_a_list_loaded_before_a_change_is_refused(client_a, cli
     """Bug prevented: a drag and drop on an old list moving an element someone else has moved
     meanwhile (A's list still shows it under K) to where A thought it should go."""
     item, target = get("K-S1"), get("K-S2")
-    versions = listed_versions(client_a)
+    versions = listed_versions(client_a, item, target)
     assert versions[item.pk] == item.version
     StrategyElement.objects.move_node(get("K-S1"), get("T"), "last-child")  # B moves it
     before = tree_snapshot()
@@ -227,7 +229,8 @@ def test_drag_and_drop_on_a_list_loaded_before_a_change_is_refused(client_a, cli
     assert "Overordnet element" in message
     assert tree_snapshot() == before
 
-    response = move(client_a, get("K-S1"), target, "right", listed_versions(client_a))
+    versions = listed_versions(client_a, get("K-S1"), get("K-S2"))
+    response = move(client_a, get("K-S1"), target, "right", versions)
     assert response.content.startswith(b"OK")
     assert get("K-S1").parent.code == "K"
     assert_tree_intact()

@@ -17,6 +17,7 @@ from tests.admin_helpers import (
     assert_tree_intact,
     make_staff_without_permissions,
     messages_of,
+    move,
     tree_snapshot,
 )
 from tests.editor_helpers import get
@@ -165,15 +166,7 @@ def test_move_to_refuses_bad_input_in_norwegian(editor_client):
 def test_drag_and_drop_goes_through_the_same_verb_with_undo(editor_client, editor):
     """Bug prevented: drag and drop that confirms nothing and cannot be undone, or that skips
     the rules and the history the buttons follow."""
-    response = editor_client.post(
-        admin_url("changelist") + "?apne=1",
-        {
-            "cmd": "move_node",
-            "cut_item": get("S3").pk,
-            "pasted_on": get("S1").pk,
-            "position": "left",
-        },
-    )
+    response = move(editor_client, get("S3"), get("S1"), "left", query="?apne=1")
     assert response.content.startswith(b"OK")
     assert [c for c in codes_under("OR") if c.startswith("S")][:3] == ["S3", "S1", "S2"]
     message = last_move_message(response)

@@ -115,6 +115,26 @@ def test_an_editor_cannot_drag_the_document(editor_client):
     assert tree_snapshot() == before
 
 
+def test_a_superuser_drags_the_document_and_a_redaktor_cannot_step_it(
+    superuser_client, editor_client
+):
+    """Bug prevented: the merged move verb refusing the document to everyone, although only
+    a Redaktør may not move it (the superuser orders the documents), or the move buttons
+    letting a Redaktør do what drag and drop refuses."""
+    StrategyElement.objects.create(kind=Kind.DOCUMENT, code="OR2", title="Neste strategi")
+    before = tree_snapshot()
+    response = editor_client.post(admin_url("move_step"), {"flytt": f"{get('OR').pk}:ned"})
+    assert "Bare en superbruker kan flytte strategidokumentet" in messages_of(response)[0]
+    assert tree_snapshot() == before
+
+    response = move(superuser_client, get("OR"), get("OR2"), "right")
+    assert response.content.startswith(b"OK")
+    roots = StrategyElement.objects.filter(level=0).order_by("tree_id")
+    assert list(roots.values_list("code", flat=True)) == ["OR2", "OR"]
+    paths = dict(StrategyElement.objects.values_list("pk", "path"))
+    assert paths == {row[0]: row[6] for row in before}  # addresses unchanged
+
+
 def test_a_superuser_unpublishes_the_document_only_after_confirming(superuser_client):
     """Bug prevented: the whole strategy gone on one unticked box, with no word of what that
     means."""

@@ -17,6 +17,7 @@ from tests.admin_helpers import (
     element_form_data,
     make_editor,
     messages_of,
+    move,
     tree_snapshot,
 )
 from tests.test_fixture_io import FIXTURE, database_state
@@ -310,10 +311,7 @@ def test_drag_and_drop_runs_the_same_validation(editor_client):
     item.slug = "admin"
     item.save()
     before = tree_snapshot()
-    response = editor_client.post(
-        admin_url("changelist"),
-        {"cmd": "move_node", "cut_item": item.pk, "pasted_on": get("S1").pk, "position": "right"},
-    )
+    response = move(editor_client, get("K-S1"), get("S1"), "right")
     assert response.content.startswith(b"FAIL")
     assert any(
         "Flyttingen ble avvist" in message and RESERVED_MESSAGE in message
