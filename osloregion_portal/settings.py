@@ -11,6 +11,7 @@ Production hardening (see the section at the end and the README's «Drift» sect
 DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
 DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE
+HUNSPELL_NB_DICTIONARY  the Norwegian dictionary for compound words (default: Debian's hunspell-no)
 """
 
 import os
@@ -147,6 +148,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Search splits Norwegian compounds with Debian's hunspell-no dictionary (strategy/language.py):
+# the path of nb_NO.dic/.aff without the extension.
+HUNSPELL_NB_DICTIONARY = os.environ.get("HUNSPELL_NB_DICTIONARY", "/usr/share/hunspell/nb_NO")
 
 LOGGING = {
     "version": 1,

@@ -693,3 +693,7 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls) -> ContentVersion | None:
         return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+
+
+# Search's own tables (the strategy's words, synonym groups) live in their own module.
+from .search_models import SearchWord, SynonymGroup, SynonymLink  # noqa: E402, F401
