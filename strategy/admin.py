@@ -271,3 +271,7 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         # A reference code is permanent once given: printed council documents cite it.
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "code") if obj is not None else readonly
+
+
+# Search's synonym groups: their own module, registered with the rest of the admin.
+from . import search_admin  # noqa: E402, F401

@@ -117,6 +117,8 @@ class Results:
     unknown_filters: list[str] = field(default_factory=list)
     # The words synonym groups added ("Viser også treff for: kollektiv").
     synonyms: list[str] = field(default_factory=list)
+    # Whether the query has alternatives ("sykkel eller gange").
+    alternatives: bool = False
 
     @property
     def first_number(self) -> int:
@@ -137,8 +139,12 @@ class Results:
     @property
     def few(self) -> bool:
         """So few elements have the words as typed that a corrected spelling may serve better
-        ("bærekraftlig" finds compounds with "kraft…", but "bærekraftig" is meant)."""
-        return self.searched and self.exact_total < FEW_HITS
+        ("transprot" finds nothing; "bærekarftig" only the compounds with "kraft…"). When some
+        element has them all, every word is one of the strategy's: nothing to correct, unless
+        one of several alternatives ("eller") is misspelt."""
+        return self.searched and (
+            self.exact_total == 0 or (self.exact_total < FEW_HITS and self.alternatives)
+        )
 
 
 def clean_query(raw: str) -> CleanQuery:
@@ -640,6 +646,7 @@ def search_page(
         kind=kind,
         unknown_filters=unknown,
         synonyms=sorted(set(filter(None, (meta.title_marked or "").split(",")))),
+        alternatives=any(len(clause) > 1 for clause in parsed.clauses),
     )
     return results, root
 

@@ -169,7 +169,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "Søket inneholdt ingen ord å lete etter: bare tegn, småord som «og» og «i», eller "
             "ord som skal utelates. Skriv minst ett ord som skal finnes."
         )
-    elif results.total == 0 and results.page > 1:
+    elif not results.hits and results.page > 1:
         notices.append("Det er ikke flere treff. Gå tilbake til første side.")
     elif results.total == 0 and results.filtered:
         notices.append("Ingen treff med disse filtrene. Velg «Alle» for å se alle treffene.")
