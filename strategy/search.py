@@ -511,8 +511,8 @@ SQLITE_MATCHES = f"""
 """
 SQLITE_HITS = f"""
     hits AS MATERIALIZED (
-        SELECT {ELEMENT_COLUMNS}, top.score, top.level_found, NULL AS title_marked,
-            NULL AS body_marked
+        SELECT {ELEMENT_COLUMNS}, top.score, top.level_found, CAST(NULL AS TEXT) AS title_marked,
+            CAST(NULL AS TEXT) AS body_marked
         FROM top JOIN {TABLE} e ON e.id = top.id
     ),
 """
@@ -524,8 +524,8 @@ NO_MATCHES = f"""
 """
 NO_HITS = f"""
     hits AS MATERIALIZED (
-        SELECT {ELEMENT_COLUMNS}, NULL AS score, NULL AS level_found, NULL AS title_marked,
-            NULL AS body_marked
+        SELECT {ELEMENT_COLUMNS}, CAST(NULL AS REAL) AS score, CAST(NULL AS INTEGER) AS level_found,
+            CAST(NULL AS TEXT) AS title_marked, CAST(NULL AS TEXT) AS body_marked
         FROM {TABLE} e WHERE 1 = 0
     ),
 """
