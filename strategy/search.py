@@ -857,13 +857,12 @@ def title_suggestions(text: str) -> list[TitleSuggestion]:
     typed = words(text)
     if sum(len(word) for word in typed) < MIN_SUGGESTION_LETTERS:
         return []
-    # The last word is being typed: it may be a small word in the making ("og" → "ogs…"). A
-    # single letter is no word to look for ("t-s" is the start of a code).
+    # Small words are not in the index ("transport og" looks for "transport"), nor is a single
+    # letter a word to look for ("t-s" is the start of a code).
     prefixes = [
         sorted({word, stem(word)})
-        for index, word in enumerate(typed)
-        if len(word) >= MIN_SUGGESTION_LETTERS
-        and (word not in STOPWORDS or index == len(typed) - 1)
+        for word in typed
+        if len(word) >= MIN_SUGGESTION_LETTERS and word not in STOPWORDS
     ]
     params: dict = {
         "code": text,
