@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -354,64 +355,67 @@ ELEMENT_COLUMNS_LIST = (
     "id", "kind", "code", "title", "body", "path", "parent_id", "tree_id", "lft", "rght",
 )  # fmt: skip
 ELEMENT_COLUMNS = ", ".join(f"e.{column}" for column in ELEMENT_COLUMNS_LIST)
-# Every row of the statement: a hit, a context element (document, sections, ancestors), a focus
-# area or theme with its count ("area"), a kind with its count ("kind"), or the one "meta" row
-# (the number of exact matches, of all matches, and of the filtered ones; the synonyms used; the
-# query text).
-EXTRA_COLUMNS = ("score", "level_found", "total", "title_marked", "body_marked")
-NO_EXTRAS = "NULL, NULL, NULL, NULL, NULL"
+# The context's rows without their body text, which the page does not show for them.
+CONTEXT_COLUMNS = ELEMENT_COLUMNS.replace("e.body", "'' AS body")
 
-# Matches with their focus area or theme: rows and areas in tree order, each row takes the
-# last area that began before it, if the row lies inside it (a window over a few thousand
-# rows, where a join on lft/rght ranges compared every match with every area).
-LOCATED = f"""
+# The focus areas and themes: children of the document's sections, the only place they may
+# stand, found through parent_id's index. Their items (challenges, strategies, …) are their
+# children and have none of their own (models.ALLOWED_CHILDREN): a match's area is itself or its
+# parent, looked up in the few areas with IN, which both databases hash (joining the areas, or
+# comparing lft/rght ranges, made PostgreSQL compare every match with every area: 130 ms for
+# "transport" on 10,000 elements).
+AREAS = f"""
     areas AS MATERIALIZED (
-        SELECT e.id, e.code, e.lft, e.rght FROM {TABLE} e
-        WHERE e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') AND {VISIBLE}
+        SELECT e.id, e.code, e.title, e.lft
+        FROM document JOIN {TABLE} section ON section.parent_id = document.id
+        JOIN {TABLE} e ON e.parent_id = section.id
+        WHERE section.kind = '{Kind.SECTION}' AND e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}')
+            AND {VISIBLE}
     ),
-    located AS MATERIALIZED (
-        SELECT ordered.id, ordered.kind, ordered.lft, ordered.level_found, ordered.score,
-            areas.code AS area_code
-        FROM (
-            SELECT rows.*, max(rows.area_lft) OVER (ORDER BY rows.lft, rows.is_area DESC)
-                AS last_area_lft
-            FROM (
-                SELECT id, kind, lft, level_found, score, NULL AS area_lft, 0 AS is_area
-                FROM matches
-                UNION ALL
-                SELECT NULL, NULL, lft, NULL, NULL, lft, 1 FROM areas
-            ) rows
-        ) ordered
-        LEFT JOIN areas ON areas.lft = ordered.last_area_lft AND areas.rght > ordered.lft
-        WHERE ordered.is_area = 0
+    area_filter(id) AS (
+        SELECT id FROM areas WHERE code = %(area)s
     ),
-    area_filter(code) AS (
-        SELECT code FROM areas WHERE code = %(area)s
-    ),
+"""
+AREA_ID = (
+    f"CASE WHEN (CASE WHEN e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') THEN e.id "
+    "ELSE e.parent_id END) IN (SELECT id FROM areas) "
+    f"THEN (CASE WHEN e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') THEN e.id "
+    "ELSE e.parent_id END) END AS area_id"
+)
+
+# After ``matches`` (id, kind, lft, area_id, level_found, score: the backend's part): the
+# filters, the page of hits in order (level first, then the database's rank), the counts per
+# area and per kind (each under the other filter).
+FILTERED = """
     filtered AS MATERIALIZED (
-        SELECT * FROM located
-        WHERE (NOT EXISTS (SELECT 1 FROM area_filter) OR area_code = %(area)s)
+        SELECT * FROM matches
+        WHERE (NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter))
             AND (%(kind)s = '' OR kind = %(kind)s)
     ),
     top AS MATERIALIZED (
         SELECT id, score, level_found FROM filtered
-        ORDER BY level_found DESC, score {{best_first}}, lft
+        ORDER BY level_found DESC, score {best_first}, lft
         LIMIT %(limit)s OFFSET %(offset)s
     ),
     area_counts AS MATERIALIZED (
-        SELECT area_code, count(*) AS total FROM located
-        WHERE area_code IS NOT NULL AND (%(kind)s = '' OR kind = %(kind)s) GROUP BY area_code
+        SELECT area_id, count(*) AS total FROM matches
+        WHERE area_id IS NOT NULL AND (%(kind)s = '' OR kind = %(kind)s) GROUP BY area_id
     ),
     kind_counts AS MATERIALIZED (
-        SELECT kind, count(*) AS total FROM located
-        WHERE NOT EXISTS (SELECT 1 FROM area_filter) OR area_code = %(area)s GROUP BY kind
+        SELECT kind, count(*) AS total FROM matches
+        WHERE NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter)
+        GROUP BY kind
     ),
 """
 
-# The page: hits (the backend's ``hits`` CTE over ``top``), their context (the document, its
-# sections for the header navigation, every ancestor of a hit, found by walking parent_id up),
-# the filters with their counts, and the meta row. As several ORM queries, building them and
-# the round trips cost more than the search.
+# The page: the hits (the backend's ``hits`` CTE over ``top``), their context (the document,
+# its sections for the header navigation, every ancestor of a hit, found by walking parent_id
+# up), and one "meta" row: in ``score`` the number of exact matches, in ``level_found`` all
+# matches, in ``total`` the filtered ones; in ``title`` the synonyms used, in ``body`` the areas
+# with their counts and in ``path`` the kinds with theirs (JSON: a few hundred areas as rows
+# would cost more to send and to read), in ``body_marked`` the query text (SQLite highlights
+# with it). As several ORM queries, building them and the round trips cost more than the
+# search.
 PAGE = f"""
     ancestors(id) AS (
         SELECT parent_id FROM hits WHERE parent_id IS NOT NULL
@@ -431,26 +435,24 @@ PAGE = f"""
         title_marked, body_marked
     FROM hits e
     UNION ALL
-    SELECT 'context', {ELEMENT_COLUMNS}, {NO_EXTRAS}
+    SELECT 'context', {CONTEXT_COLUMNS}, NULL, NULL, NULL, NULL, NULL
     FROM {{context_rows}}
     WHERE e.is_published {{context_filter}}
     UNION ALL
-    SELECT 'area', {ELEMENT_COLUMNS}, NULL, NULL, counted.total, NULL, NULL
-    FROM areas JOIN {TABLE} e ON e.id = areas.id
-    LEFT JOIN area_counts counted ON counted.area_code = areas.code
-    WHERE counted.total > 0 OR areas.code = %(area)s
-    UNION ALL
-    SELECT 'kind', NULL, kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, total,
-        NULL, NULL
-    FROM kind_counts
-    UNION ALL
-    SELECT 'meta', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-        (SELECT count(*) FROM located WHERE level_found = {EXACT}),
-        (SELECT count(*) FROM located), (SELECT count(*) FROM filtered),
-        (SELECT {{synonyms_used}} FROM strategy_synonymlink WHERE key IN ({{keys}})), {{query_text}}
+    SELECT 'meta', NULL, NULL, NULL,
+        (SELECT {{synonyms_used}} FROM strategy_synonymlink WHERE key IN ({{keys}})),
+        (SELECT {{areas_json}} FROM (
+            SELECT areas.code, areas.title, coalesce(counted.total, 0) AS total
+            FROM areas LEFT JOIN area_counts counted ON counted.area_id = areas.id
+            WHERE counted.total > 0 OR areas.code = %(area)s ORDER BY areas.lft
+        ) counted_areas),
+        (SELECT {{kinds_json}} FROM kind_counts),
+        NULL, NULL, NULL, NULL,
+        (SELECT count(*) FROM matches WHERE level_found = {EXACT}),
+        (SELECT count(*) FROM matches), (SELECT count(*) FROM filtered),
+        NULL, {{query_text}}
     ORDER BY row_type, level_found DESC, score {{best_first}}, lft
 """
-
 
 # PostgreSQL: the query texts are made once, in a CTE of their own. The matches are ranked
 # narrow; only the rows of the page are read whole and get their headlines.
@@ -459,7 +461,7 @@ POSTGRESQL_MATCHES = f"""
         SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
     ),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft,
+        SELECT e.id, e.kind, e.lft, {AREA_ID},
             CASE WHEN e.search_vector @@ search.exact THEN {EXACT}
                 WHEN e.search_vector @@ search.part THEN {PART} ELSE {ALL} END AS level_found,
             ts_rank('{{{{0.05, 0.2, 0.2, 1.0}}}}', e.search_vector, search.query) AS score
@@ -477,6 +479,11 @@ POSTGRESQL_HITS = f"""
         FROM top JOIN {TABLE} e ON e.id = top.id, search
     ),
 """
+POSTGRESQL_JSON = {
+    "synonyms_used": "string_agg(DISTINCT word, ',')",
+    "areas_json": "json_agg(json_build_array(code, title, total))::text",
+    "kinds_json": "json_agg(json_build_array(kind, total))::text",
+}
 TITLE_HEADLINE = f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', HighlightAll=true"
 BODY_HEADLINE = (
     f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', MaxWords=35, MinWords=15, "
@@ -500,7 +507,7 @@ SQLITE_MATCHES = f"""
         SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT part FROM search)
     ),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft,
+        SELECT e.id, e.kind, e.lft, {AREA_ID},
             CASE WHEN e.id IN (SELECT id FROM found_exact) THEN {EXACT}
                 WHEN e.id IN (SELECT id FROM found_part) THEN {PART} ELSE {ALL} END
                 AS level_found,
@@ -516,10 +523,16 @@ SQLITE_HITS = f"""
         FROM top JOIN {TABLE} e ON e.id = top.id
     ),
 """
+SQLITE_JSON = {
+    "synonyms_used": "group_concat(DISTINCT word)",
+    "areas_json": "json_group_array(json_array(code, title, total))",
+    "kinds_json": "json_group_array(json_array(kind, total))",
+}
 NO_MATCHES = f"""
     search AS MATERIALIZED (SELECT '' AS query),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, 0 AS level_found, 0.0 AS score FROM {TABLE} e WHERE 1 = 0
+        SELECT e.id, e.kind, e.lft, e.parent_id AS area_id, 0 AS level_found, 0.0 AS score
+        FROM {TABLE} e WHERE 1 = 0
     ),
 """
 NO_HITS = f"""
@@ -561,8 +574,8 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
             # it; as an array, the few ids are looked up in the primary key.
             "context_rows": f"{TABLE} e",
             "context_filter": "AND e.id = ANY(ARRAY(SELECT id FROM context))",
-            "synonyms_used": "string_agg(DISTINCT word, ',')",
             "query_text": "NULL",
+            **POSTGRESQL_JSON,
         }
         best_first = "DESC"  # ts_rank: higher is better
     else:
@@ -570,15 +583,15 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         page = {
             "context_rows": f"context JOIN {TABLE} e ON e.id = context.id",
             "context_filter": "",
-            "synonyms_used": "group_concat(DISTINCT word)",
             "query_text": "(SELECT query FROM search)",
+            **SQLITE_JSON,
         }
         best_first = "ASC"  # bm25: lower is better
     if parsed:
         matches = matches.format(**texts)
     else:
         matches, hits, page["query_text"] = NO_MATCHES, NO_HITS, "NULL"
-    body = matches + LOCATED.format(best_first=best_first) + hits
+    body = AREAS + matches + FILTERED.format(best_first=best_first) + hits
     page_sql = PAGE.format(keys=keys_sql, best_first=best_first, **page)
     return _statement(body + page_sql, params)
 
@@ -624,11 +637,11 @@ def search_page(
         Hit(row, highlighted(row.title_marked or ""), highlighted(row.body_marked or ""))
         for row in found
     ]
-    areas = sorted(by_type.get("area", []), key=lambda row: row.lft)
-    if area and area not in {row.code for row in areas}:
+    areas = json.loads(meta.body or "[]") if parsed else []
+    if area and area not in {code for code, _title, _count in areas}:
         unknown.append(f"Området «{area[:40]}» finnes ikke; viser alle områder.")
         area = ""
-    kind_counts = {row.kind: row.total for row in by_type.get("kind", [])}
+    kind_counts = dict(json.loads(meta.path or "[]")) if parsed else {}
     results = Results(
         attach_ancestors(hits, nodes),
         meta.total if parsed else 0,
@@ -636,7 +649,7 @@ def search_page(
         page=page,
         unfiltered_total=meta.level_found if parsed else 0,
         exact_total=int(meta.score or 0) if parsed else 0,
-        areas=[Facet(row.code, row.title, row.total or 0, row.code == area) for row in areas],
+        areas=[Facet(code, title, count, code == area) for code, title, count in areas],
         kinds=[
             Facet(value, Kind(value).label, kind_counts.get(value, 0), value == kind)
             for value in FILTER_KINDS
@@ -645,7 +658,7 @@ def search_page(
         area=area,
         kind=kind,
         unknown_filters=unknown,
-        synonyms=sorted(set(filter(None, (meta.title_marked or "").split(",")))),
+        synonyms=sorted(set(filter(None, (meta.title or "").split(",")))),
         alternatives=any(len(clause) > 1 for clause in parsed.clauses),
     )
     return results, root
