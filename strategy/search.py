@@ -383,18 +383,42 @@ AREA_ID = (
     "ELSE e.parent_id END) END AS area_id"
 )
 
-# After ``matches`` (id, kind, lft, area_id, level_found, score: the backend's part): the
-# filters, the page of hits in order (level first, then the database's rank), the counts per
-# area and per kind (each under the other filter).
-FILTERED = """
+# After the backend's ``matches`` (every public match: id, kind, lft, area_id) and
+# ``exact_found``/``part_found`` (the ids that match at those levels, from the index): the
+# filters; the matches of each level, a level read only when the ones above do not fill the
+# page, and only those ranked (``{top}``: ranking every match of a common word, and checking
+# each one's level row by row, cost more than the rest of the search); and the counts per area
+# and per kind, each under the other filter.
+FILTERED = f"""
     filtered AS MATERIALIZED (
-        SELECT * FROM matches
+        SELECT id, lft FROM matches
         WHERE (NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter))
             AND (%(kind)s = '' OR kind = %(kind)s)
     ),
+    exact_rows AS MATERIALIZED (
+        SELECT id, lft FROM filtered WHERE id IN (SELECT id FROM exact_found)
+    ),
+    part_rows AS MATERIALIZED (
+        SELECT id, lft FROM filtered
+        WHERE id NOT IN (SELECT id FROM exact_found) AND id IN (SELECT id FROM part_found)
+    ),
+    other_rows AS MATERIALIZED (
+        SELECT id, lft FROM filtered
+        WHERE id NOT IN (SELECT id FROM exact_found) AND id NOT IN (SELECT id FROM part_found)
+    ),
+    candidates AS (
+        SELECT id, lft, {EXACT} AS level_found FROM exact_rows
+        UNION ALL
+        SELECT id, lft, {PART} FROM part_rows
+        WHERE (SELECT count(*) FROM exact_rows) < %(needed)s
+        UNION ALL
+        SELECT id, lft, {ALL} FROM other_rows
+        WHERE (SELECT count(*) FROM exact_rows) < %(needed)s
+            AND (SELECT count(*) FROM exact_rows) + (SELECT count(*) FROM part_rows) < %(needed)s
+    ),
     top AS MATERIALIZED (
-        SELECT id, score, level_found FROM filtered
-        ORDER BY level_found DESC, score {best_first}, lft
+        {{top}}
+        ORDER BY level_found DESC, score {{best_first}}, lft
         LIMIT %(limit)s OFFSET %(offset)s
     ),
     area_counts AS MATERIALIZED (
@@ -448,7 +472,7 @@ PAGE = f"""
         ) counted_areas),
         (SELECT {{kinds_json}} FROM kind_counts),
         NULL, NULL, NULL, NULL,
-        (SELECT count(*) FROM matches WHERE level_found = {EXACT}),
+        (SELECT count(*) FROM matches WHERE id IN (SELECT id FROM exact_found)),
         (SELECT count(*) FROM matches), (SELECT count(*) FROM filtered),
         NULL, {{query_text}}
     ORDER BY row_type, level_found DESC, score {{best_first}}, lft
@@ -461,13 +485,21 @@ POSTGRESQL_MATCHES = f"""
         SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
     ),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, {AREA_ID},
-            CASE WHEN e.search_vector @@ search.exact THEN {EXACT}
-                WHEN e.search_vector @@ search.part THEN {PART} ELSE {ALL} END AS level_found,
-            ts_rank('{{{{0.05, 0.2, 0.2, 1.0}}}}', e.search_vector, search.query) AS score
+        SELECT e.id, e.kind, e.lft, {AREA_ID}
         FROM search, {TABLE} e
         WHERE e.search_vector @@ search.query AND {VISIBLE}
     ),
+    exact_found AS MATERIALIZED (
+        SELECT e.id FROM search, {TABLE} e WHERE e.search_vector @@ search.exact
+    ),
+    part_found AS MATERIALIZED (
+        SELECT e.id FROM search, {TABLE} e WHERE e.search_vector @@ search.part
+    ),
+"""
+POSTGRESQL_TOP = f"""
+        SELECT candidates.id AS id, candidates.lft AS lft, candidates.level_found AS level_found,
+            ts_rank('{{0.05, 0.2, 0.2, 1.0}}', e.search_vector, search.query) AS score
+        FROM candidates JOIN {TABLE} e ON e.id = candidates.id, search
 """
 POSTGRESQL_HITS = f"""
     hits AS MATERIALIZED (
@@ -500,21 +532,22 @@ SQLITE_MATCHES = f"""
         SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
         FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT query FROM search)
     ),
-    found_exact AS MATERIALIZED (
-        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT exact FROM search)
-    ),
-    found_part AS MATERIALIZED (
-        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT part FROM search)
-    ),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, {AREA_ID},
-            CASE WHEN e.id IN (SELECT id FROM found_exact) THEN {EXACT}
-                WHEN e.id IN (SELECT id FROM found_part) THEN {PART} ELSE {ALL} END
-                AS level_found,
-            found.score
+        SELECT e.id, e.kind, e.lft, {AREA_ID}, found.score
         FROM found JOIN {TABLE} e ON e.id = found.id
         WHERE {VISIBLE}
     ),
+    exact_found AS MATERIALIZED (
+        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT exact FROM search)
+    ),
+    part_found AS MATERIALIZED (
+        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT part FROM search)
+    ),
+"""
+SQLITE_TOP = """
+        SELECT candidates.id AS id, candidates.lft AS lft, candidates.level_found AS level_found,
+            matches.score AS score
+        FROM candidates JOIN matches ON matches.id = candidates.id
 """
 SQLITE_HITS = f"""
     hits AS MATERIALIZED (
@@ -531,9 +564,13 @@ SQLITE_JSON = {
 NO_MATCHES = f"""
     search AS MATERIALIZED (SELECT '' AS query),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, e.parent_id AS area_id, 0 AS level_found, 0.0 AS score
-        FROM {TABLE} e WHERE 1 = 0
+        SELECT e.id, e.kind, e.lft, e.parent_id AS area_id FROM {TABLE} e WHERE 1 = 0
     ),
+    exact_found AS MATERIALIZED (SELECT id FROM matches),
+    part_found AS MATERIALIZED (SELECT id FROM matches),
+"""
+NO_TOP = """
+        SELECT id, lft, level_found, 0.0 AS score FROM candidates
 """
 NO_HITS = f"""
     hits AS MATERIALIZED (
@@ -555,7 +592,13 @@ def _embed(sql: str, params: list | tuple, prefix: str, into: dict) -> str:
 
 def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> tuple[str, dict]:
     postgresql = connection.vendor == "postgresql"
-    params: dict = {"area": area, "kind": kind, "limit": RESULTS_PER_PAGE, "offset": offset}
+    params: dict = {
+        "area": area,
+        "kind": kind,
+        "limit": RESULTS_PER_PAGE,
+        "offset": offset,
+        "needed": offset + RESULTS_PER_PAGE,
+    }
     texts = {}
     for name, level in (("exact", EXACT), ("part", PART), ("query", ALL)):
         if parsed:
@@ -567,7 +610,7 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         or "NULL"
     )
     if postgresql:
-        matches, hits = POSTGRESQL_MATCHES, POSTGRESQL_HITS
+        matches, top, hits = POSTGRESQL_MATCHES, POSTGRESQL_TOP, POSTGRESQL_HITS
         params.update(title_headline=TITLE_HEADLINE, body_headline=BODY_HEADLINE)
         page = {
             # PostgreSQL guesses a recursive CTE large and would read the whole table to join
@@ -579,7 +622,7 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         }
         best_first = "DESC"  # ts_rank: higher is better
     else:
-        matches, hits = SQLITE_MATCHES, SQLITE_HITS
+        matches, top, hits = SQLITE_MATCHES, SQLITE_TOP, SQLITE_HITS
         page = {
             "context_rows": f"context JOIN {TABLE} e ON e.id = context.id",
             "context_filter": "",
@@ -590,8 +633,8 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
     if parsed:
         matches = matches.format(**texts)
     else:
-        matches, hits, page["query_text"] = NO_MATCHES, NO_HITS, "NULL"
-    body = AREAS + matches + FILTERED.format(best_first=best_first) + hits
+        matches, top, hits, page["query_text"] = NO_MATCHES, NO_TOP, NO_HITS, "NULL"
+    body = AREAS + matches + FILTERED.format(top=top, best_first=best_first) + hits
     page_sql = PAGE.format(keys=keys_sql, best_first=best_first, **page)
     return _statement(body + page_sql, params)
 
