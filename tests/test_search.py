@@ -68,7 +68,11 @@ def test_every_page_has_a_labelled_search_form_in_the_header(client, strategy):
     for url in ("/", "/hele-strategien/", element.get_absolute_url(), "/finnes-ikke/", SEARCH):
         html = client.get(url).content.decode()
         header = html[html.index("<header") : html.index("</header>")]
-        assert f'<form class="site-search" role="search" action="{SEARCH}" method="get">' in header
+        suggestions = reverse("strategy:search-suggestions")
+        assert (
+            f'<form class="site-search" role="search" action="{SEARCH}" method="get" '
+            f'data-suggest-url="{suggestions}">'
+        ) in header
         assert '<label class="site-search__label" for="sok-felt">Søk</label>' in header
         assert 'id="sok-felt" name="q"' in header
 
