@@ -105,6 +105,7 @@ SQLITE_REBUILD = [
 # form), with a trigram index. pg_trgm is a trusted extension (PostgreSQL 13+): the database's
 # owner may create it; on Debian it comes with postgresql-15 (postgresql-contrib).
 WORDS_TABLE = "strategy_searchword"
+SYNONYMS_TABLE = "strategy_synonymlink"
 POSTGRESQL_WORDS_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     f"CREATE INDEX IF NOT EXISTS strategy_searchword_folded_trgm ON {WORDS_TABLE} "
