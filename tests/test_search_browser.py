@@ -14,24 +14,15 @@ from pytest_django.live_server_helper import LiveServer
 
 from strategy.models import StrategyElement, SynonymGroup
 from strategy.search_models import install_starting_synonyms
-from tests import browser
+from tests import browser, test_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
+# The accessibility tests' browser fixture: Chromium started before the data (see there).
+chromium = test_accessibility.chromium
+
 BOX = "#sok-felt"
 LISTBOX = "#sok-felt-forslag"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    # As in tests/test_accessibility.py: the ORM calls run between Playwright's calls.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        instance = browser.launch_chromium(playwright)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
