@@ -383,32 +383,38 @@ AREA_ID = (
     "ELSE e.parent_id END) END AS area_id"
 )
 
-# After the backend's ``matches`` (every public match: id, kind, lft, area_id) and
-# ``exact_found``/``part_found`` (the ids that match at those levels, from the index): the
-# filters; the matches of each level, a level read only when the ones above do not fill the
-# page, and only those ranked (``{top}``: ranking every match of a common word, and checking
-# each one's level row by row, cost more than the rest of the search); and the counts per area
-# and per kind, each under the other filter. ``(… IN …) IS TRUE`` keeps PostgreSQL from turning
-# an IN list into a join: it guesses the CTEs at one row and then compared every match with
-# every id of the list (175 ms for "klima og miljø" among strategies); as a subplan (like NOT IN)
-# it hashes the list.
+# The matches below the exact level: ``part_found`` holds the ids the part query finds (from the
+# index). ``(… IN …) IS TRUE`` keeps PostgreSQL from turning the IN list into a join: it guesses
+# the CTEs at one row and then compared every match with every id of the list (175 ms for
+# "klima og miljø" among strategies); as a subplan (like NOT IN) it hashes the list.
+PART_LEVELS = {
+    "part_rows": """part_rows AS MATERIALIZED (
+        SELECT id, lft FROM filtered
+        WHERE NOT is_exact AND (id IN (SELECT id FROM part_found)) IS TRUE
+    )""",
+    "other_rows": """other_rows AS MATERIALIZED (
+        SELECT id, lft FROM filtered
+        WHERE NOT is_exact AND id NOT IN (SELECT id FROM part_found)
+    )""",
+}
+
+# After the backend's ``matches`` (every public match: id, kind, lft, area_id, and whether it
+# has the words as typed): the filters; the matches of each level (``{part_rows}`` and
+# ``{other_rows}``: the backend's), a level read only when the ones above do not fill the page,
+# and only those ranked (``{top}``): ranking every match of a common word, and checking each
+# one's level row by row, cost more than the rest of the search. Then the counts per area and
+# per kind, each under the other filter.
 FILTERED = f"""
-    filtered AS MATERIALIZED (
-        SELECT id, lft FROM matches
+    filtered AS NOT MATERIALIZED (
+        SELECT * FROM matches
         WHERE (NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter))
             AND (%(kind)s = '' OR kind = %(kind)s)
     ),
     exact_rows AS MATERIALIZED (
-        SELECT id, lft FROM filtered WHERE (id IN (SELECT id FROM exact_found)) IS TRUE
+        SELECT id, lft FROM filtered WHERE is_exact
     ),
-    part_rows AS MATERIALIZED (
-        SELECT id, lft FROM filtered
-        WHERE id NOT IN (SELECT id FROM exact_found) AND (id IN (SELECT id FROM part_found)) IS TRUE
-    ),
-    other_rows AS MATERIALIZED (
-        SELECT id, lft FROM filtered
-        WHERE id NOT IN (SELECT id FROM exact_found) AND id NOT IN (SELECT id FROM part_found)
-    ),
+    {{part_rows}},
+    {{other_rows}},
     candidates AS (
         SELECT id, lft, {EXACT} AS level_found FROM exact_rows
         UNION ALL
@@ -475,7 +481,7 @@ PAGE = f"""
         ) counted_areas),
         (SELECT {{kinds_json}} FROM kind_counts),
         NULL, NULL, NULL, NULL,
-        (SELECT count(*) FROM matches WHERE id IN (SELECT id FROM exact_found)),
+        (SELECT count(*) FROM matches WHERE is_exact),
         (SELECT count(*) FROM matches), (SELECT count(*) FROM filtered),
         NULL, {{query_text}}
     ORDER BY row_type, level_found DESC, score {{best_first}}, lft
@@ -488,22 +494,25 @@ POSTGRESQL_MATCHES = f"""
         SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
     ),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, {AREA_ID}
+        SELECT e.id, e.kind, e.lft, {AREA_ID}, e.search_vector @@ search.exact AS is_exact
         FROM search, {TABLE} e
         WHERE e.search_vector @@ search.query AND {VISIBLE}
-    ),
-    exact_found AS MATERIALIZED (
-        SELECT e.id FROM search, {TABLE} e WHERE e.search_vector @@ search.exact
     ),
     part_found AS MATERIALIZED (
         SELECT e.id FROM search, {TABLE} e WHERE e.search_vector @@ search.part
     ),
 """
-POSTGRESQL_TOP = f"""
+# The part level from the index (part_found), read only when needed; the page's rows get their
+# rank from their vector, read again by primary key.
+POSTGRESQL_LEVELS = {
+    **PART_LEVELS,
+    "top": f"""
         SELECT candidates.id AS id, candidates.lft AS lft, candidates.level_found AS level_found,
-            ts_rank('{{0.05, 0.2, 0.2, 1.0}}', e.search_vector, search.query) AS score
-        FROM candidates JOIN {TABLE} e ON e.id = candidates.id, search
-"""
+            ts_rank('{{0.05, 0.2, 0.2, 1.0}}', e.search_vector, (SELECT query FROM search))
+                AS score
+        FROM candidates JOIN {TABLE} e ON e.id = candidates.id
+    """,
+}
 POSTGRESQL_HITS = f"""
     hits AS MATERIALIZED (
         SELECT {ELEMENT_COLUMNS}, top.score, top.level_found,
@@ -535,23 +544,27 @@ SQLITE_MATCHES = f"""
         SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
         FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT query FROM search)
     ),
-    matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, {AREA_ID}, found.score
-        FROM found JOIN {TABLE} e ON e.id = found.id
-        WHERE {VISIBLE}
-    ),
     exact_found AS MATERIALIZED (
         SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT exact FROM search)
     ),
     part_found AS MATERIALIZED (
         SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT part FROM search)
     ),
+    matches AS MATERIALIZED (
+        SELECT e.id, e.kind, e.lft, {AREA_ID}, found.score,
+            e.id IN (SELECT id FROM exact_found) AS is_exact
+        FROM found JOIN {TABLE} e ON e.id = found.id
+        WHERE {VISIBLE}
+    ),
 """
-SQLITE_TOP = """
-        SELECT candidates.id AS id, candidates.lft AS lft, candidates.level_found AS level_found,
-            matches.score AS score
+SQLITE_LEVELS = {
+    **PART_LEVELS,
+    "top": """
+        SELECT candidates.id AS id, candidates.lft AS lft,
+            candidates.level_found AS level_found, matches.score AS score
         FROM candidates JOIN matches ON matches.id = candidates.id
-"""
+    """,
+}
 SQLITE_HITS = f"""
     hits AS MATERIALIZED (
         SELECT {ELEMENT_COLUMNS}, top.score, top.level_found, CAST(NULL AS TEXT) AS title_marked,
@@ -567,14 +580,15 @@ SQLITE_JSON = {
 NO_MATCHES = f"""
     search AS MATERIALIZED (SELECT '' AS query),
     matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, e.parent_id AS area_id FROM {TABLE} e WHERE 1 = 0
+        SELECT e.id, e.kind, e.lft, e.parent_id AS area_id, e.is_published AS is_exact
+        FROM {TABLE} e WHERE 1 = 0
     ),
-    exact_found AS MATERIALIZED (SELECT id FROM matches),
-    part_found AS MATERIALIZED (SELECT id FROM matches),
 """
-NO_TOP = """
-        SELECT id, lft, level_found, 0.0 AS score FROM candidates
-"""
+NO_LEVELS = {
+    "part_rows": "part_rows AS (SELECT id, lft FROM matches)",
+    "other_rows": "other_rows AS (SELECT id, lft FROM matches)",
+    "top": "SELECT id, lft, level_found, 0.0 AS score FROM candidates",
+}
 NO_HITS = f"""
     hits AS MATERIALIZED (
         SELECT {ELEMENT_COLUMNS}, CAST(NULL AS REAL) AS score, CAST(NULL AS INTEGER) AS level_found,
@@ -613,7 +627,7 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         or "NULL"
     )
     if postgresql:
-        matches, top, hits = POSTGRESQL_MATCHES, POSTGRESQL_TOP, POSTGRESQL_HITS
+        matches, levels, hits = POSTGRESQL_MATCHES, POSTGRESQL_LEVELS, POSTGRESQL_HITS
         params.update(title_headline=TITLE_HEADLINE, body_headline=BODY_HEADLINE)
         page = {
             # PostgreSQL guesses a recursive CTE large and would read the whole table to join
@@ -625,7 +639,7 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         }
         best_first = "DESC"  # ts_rank: higher is better
     else:
-        matches, top, hits = SQLITE_MATCHES, SQLITE_TOP, SQLITE_HITS
+        matches, levels, hits = SQLITE_MATCHES, SQLITE_LEVELS, SQLITE_HITS
         page = {
             "context_rows": f"context JOIN {TABLE} e ON e.id = context.id",
             "context_filter": "",
@@ -636,8 +650,9 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
     if parsed:
         matches = matches.format(**texts)
     else:
-        matches, top, hits, page["query_text"] = NO_MATCHES, NO_TOP, NO_HITS, "NULL"
-    body = AREAS + matches + FILTERED.format(top=top, best_first=best_first) + hits
+        matches, levels, hits = NO_MATCHES, NO_LEVELS, NO_HITS
+        page["query_text"] = "NULL"
+    body = AREAS + matches + FILTERED.format(best_first=best_first, **levels) + hits
     page_sql = PAGE.format(keys=keys_sql, best_first=best_first, **page)
     return _statement(body + page_sql, params)
 
