@@ -291,7 +291,7 @@ def main() -> None:
         text, filters = split(query)
         results, _root = search_page(text, **filters)
         if results.few:
-            suggest(text)
+            suggest(text, results.synonym_keys)
         return results.total
 
     def explain(query: str) -> tuple[str, float]:

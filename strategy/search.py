@@ -32,7 +32,7 @@ from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
-from .language import STOPWORDS, WORD, fold, stem, words
+from .language import STOPWORDS, WORD, compound_parts, fold, stem, words
 from .models import Kind, SearchWord, StrategyElement, link_elements
 from .search_schema import FTS_TABLE, SYNONYMS_TABLE, TABLE, WORDS_TABLE
 from .search_terms import ParsedQuery, Pattern, Term, parse_query
@@ -116,8 +116,10 @@ class Results:
     area: str = ""  # the filters in force ("" = all)
     kind: str = ""
     unknown_filters: list[str] = field(default_factory=list)
-    # The words synonym groups added ("Viser også treff for: kollektiv").
+    # The words synonym groups added ("Viser også treff for: kollektiv"), and the stems of the
+    # words typed that a group knows.
     synonyms: list[str] = field(default_factory=list)
+    synonym_keys: frozenset[str] = frozenset()
     # Whether the query has alternatives ("sykkel eller gange").
     alternatives: bool = False
 
@@ -444,7 +446,8 @@ FILTERED = f"""
 # The page: the hits (the backend's ``hits`` CTE over ``top``), their context (the document,
 # its sections for the header navigation, every ancestor of a hit, found by walking parent_id
 # up), and one "meta" row: in ``score`` the number of exact matches, in ``level_found`` all
-# matches, in ``total`` the filtered ones; in ``title`` the synonyms used, in ``body`` the areas
+# matches, in ``total`` the filtered ones; in ``code`` the words typed that synonym groups
+# know (their keys), in ``title`` the synonyms used, in ``body`` the areas
 # with their counts and in ``path`` the kinds with theirs (JSON: a few hundred areas as rows
 # would cost more to send and to read), in ``body_marked`` the query text (SQLite highlights
 # with it). As several ORM queries, building them and the round trips cost more than the
@@ -472,7 +475,8 @@ PAGE = f"""
     FROM {{context_rows}}
     WHERE e.is_published {{context_filter}}
     UNION ALL
-    SELECT 'meta', NULL, NULL, NULL,
+    SELECT 'meta', NULL, NULL,
+        (SELECT {{synonym_keys}} FROM {SYNONYMS_TABLE} WHERE key IN ({{keys}})),
         (SELECT {{synonyms_used}} FROM {SYNONYMS_TABLE} WHERE key IN ({{keys}})),
         (SELECT {{areas_json}} FROM (
             SELECT areas.code, areas.title, coalesce(counted.total, 0) AS total
@@ -503,7 +507,18 @@ POSTGRESQL_MATCHES = f"""
     ),
 """
 # The part level from the index (part_found), read only when needed; the page's rows get their
-# rank from their vector, read again by primary key.
+# rank from their vector, read again by primary key. With a filter, the few filtered rows are
+# checked one by one instead (the index would read the part's matches in the whole tree).
+POSTGRESQL_FILTERED_PARTS = {
+    "part_rows": f"""part_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft FROM filtered JOIN {TABLE} e ON e.id = filtered.id
+        WHERE NOT filtered.is_exact AND e.search_vector @@ (SELECT part FROM search)
+    )""",
+    "other_rows": f"""other_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft FROM filtered JOIN {TABLE} e ON e.id = filtered.id
+        WHERE NOT filtered.is_exact AND NOT e.search_vector @@ (SELECT part FROM search)
+    )""",
+}
 POSTGRESQL_LEVELS = {
     **PART_LEVELS,
     "top": f"""
@@ -524,6 +539,7 @@ POSTGRESQL_HITS = f"""
     ),
 """
 POSTGRESQL_JSON = {
+    "synonym_keys": "string_agg(DISTINCT key, ',')",
     "synonyms_used": "string_agg(DISTINCT word, ',')",
     "areas_json": "json_agg(json_build_array(code, title, total))::text",
     "kinds_json": "json_agg(json_build_array(kind, total))::text",
@@ -573,6 +589,7 @@ SQLITE_HITS = f"""
     ),
 """
 SQLITE_JSON = {
+    "synonym_keys": "group_concat(DISTINCT key)",
     "synonyms_used": "group_concat(DISTINCT word)",
     "areas_json": "json_group_array(json_array(code, title, total))",
     "kinds_json": "json_group_array(json_array(kind, total))",
@@ -628,6 +645,8 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
     )
     if postgresql:
         matches, levels, hits = POSTGRESQL_MATCHES, POSTGRESQL_LEVELS, POSTGRESQL_HITS
+        if area or kind:
+            levels = {**levels, **POSTGRESQL_FILTERED_PARTS}
         params.update(title_headline=TITLE_HEADLINE, body_headline=BODY_HEADLINE)
         page = {
             # PostgreSQL guesses a recursive CTE large and would read the whole table to join
@@ -720,6 +739,7 @@ def search_page(
         kind=kind,
         unknown_filters=unknown,
         synonyms=sorted(set(filter(None, (meta.title or "").split(",")))),
+        synonym_keys=frozenset(filter(None, (meta.code or "").split(","))),
         alternatives=any(len(clause) > 1 for clause in parsed.clauses),
     )
     return results, root
@@ -843,13 +863,21 @@ SQLITE_SUGGEST = f"""
 """
 
 
-def suggest(text: str) -> Suggestion | None:
-    """ "Mente du …?": the query with each word that public content does not have replaced by
+def suggest(text: str, synonym_keys: frozenset[str] = frozenset()) -> Suggestion | None:
+    """«Mente du …?»: the query with each word that public content does not have replaced by
     the closest word that it has (typos: "transprot" → "transport"; æøå written without:
-    "miljo" → "miljø"). One query; None when there is nothing better to offer."""
+    "miljo" → "miljø"). One query, and none when no word typed can be misspelt: short words,
+    compounds the dictionary splits and words a synonym group knows (``Results.synonym_keys``)
+    are words. None when there is nothing better to offer."""
     typed = list(
         dict.fromkeys(
-            term.word for term in parse_query(text).terms if term.word and term.word.isalpha()
+            term.word
+            for term in parse_query(text).terms
+            if term.word
+            and term.word.isalpha()
+            and len(term.word) >= MIN_SUGGESTED_LENGTH
+            and not compound_parts(term.word)
+            and term.key not in synonym_keys
         )
     )
     if not typed:

@@ -177,7 +177,9 @@ def search(request: HttpRequest) -> HttpResponse:
         notices.append(
             "Ingen treff. Prøv et annet ord, færre ord, eller en referansekode som «T-S2»."
         )
-    suggestion = suggest(cleaned.text) if results.few and results.page == 1 else None
+    suggestion = (
+        suggest(cleaned.text, results.synonym_keys) if results.few and results.page == 1 else None
+    )
     return render(
         request,
         "strategy/search.html",

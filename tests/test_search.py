@@ -743,6 +743,11 @@ def test_results_page_queries_with_filters_synonyms_and_suggestions(
     with django_assert_num_queries(2):
         response = client.get(SEARCH, {"q": "grønn transprot"})
     assert "Mente du" in response.content.decode()
+    # No element has the words as typed, but they are a compound and a synonym group's word:
+    # nothing to correct, no query for it.
+    with django_assert_num_queries(1):
+        response = client.get(SEARCH, {"q": "samferdsel kollektivtransport"})
+    assert result_codes(response) and "Mente du" not in response.content.decode()
 
 
 def test_filters_keep_the_query_count_on_a_large_tree(
