@@ -385,25 +385,23 @@ AREA_ID = (
     "ELSE e.parent_id END) END AS area_id"
 )
 
-# The matches below the exact level: ``part_found`` holds the ids the part query finds (from the
-# index). ``(… IN …) IS TRUE`` keeps PostgreSQL from turning the IN list into a join: it guesses
-# the CTEs at one row and then compared every match with every id of the list (175 ms for
-# "klima og miljø" among strategies); as a subplan (like NOT IN) it hashes the list.
+# SQLite: the matches below the exact level, with ``part_found`` (the ids FTS5 finds for the
+# part query) and their bm25 from ``matches``.
 PART_LEVELS = {
     "part_rows": """part_rows AS MATERIALIZED (
-        SELECT id, lft FROM filtered
+        SELECT id, lft, score FROM filtered
         WHERE NOT is_exact AND (id IN (SELECT id FROM part_found)) IS TRUE
     )""",
     "other_rows": """other_rows AS MATERIALIZED (
-        SELECT id, lft FROM filtered
+        SELECT id, lft, score FROM filtered
         WHERE NOT is_exact AND id NOT IN (SELECT id FROM part_found)
     )""",
 }
 
 # After the backend's ``matches`` (every public match: id, kind, lft, area_id, and whether it
-# has the words as typed): the filters; the matches of each level (``{part_rows}`` and
-# ``{other_rows}``: the backend's), a level read only when the ones above do not fill the page,
-# and only those ranked (``{top}``): ranking every match of a common word, and checking each
+# has the words as typed): the filters; the matches of each level with their rank (the
+# backend's ``{exact_rows}``, ``{part_rows}``, ``{other_rows}``), a level read only when the
+# ones above do not fill the page: ranking every match of a common word, and checking each
 # one's level row by row, cost more than the rest of the search. Then the counts per area and
 # per kind, each under the other filter.
 FILTERED = f"""
@@ -412,23 +410,21 @@ FILTERED = f"""
         WHERE (NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter))
             AND (%(kind)s = '' OR kind = %(kind)s)
     ),
-    exact_rows AS MATERIALIZED (
-        SELECT id, lft FROM filtered WHERE is_exact
-    ),
+    {{exact_rows}},
     {{part_rows}},
     {{other_rows}},
     candidates AS (
-        SELECT id, lft, {EXACT} AS level_found FROM exact_rows
+        SELECT id, lft, {EXACT} AS level_found, score FROM exact_rows
         UNION ALL
-        SELECT id, lft, {PART} FROM part_rows
+        SELECT id, lft, {PART}, score FROM part_rows
         WHERE (SELECT count(*) FROM exact_rows) < %(needed)s
         UNION ALL
-        SELECT id, lft, {ALL} FROM other_rows
+        SELECT id, lft, {ALL}, score FROM other_rows
         WHERE (SELECT count(*) FROM exact_rows) < %(needed)s
             AND (SELECT count(*) FROM exact_rows) + (SELECT count(*) FROM part_rows) < %(needed)s
     ),
     top AS MATERIALIZED (
-        {{top}}
+        SELECT id, lft, level_found, score FROM candidates
         ORDER BY level_found DESC, score {{best_first}}, lft
         LIMIT %(limit)s OFFSET %(offset)s
     ),
@@ -502,31 +498,45 @@ POSTGRESQL_MATCHES = f"""
         FROM search, {TABLE} e
         WHERE e.search_vector @@ search.query AND {VISIBLE}
     ),
-    part_found AS MATERIALIZED (
-        SELECT e.id FROM search, {TABLE} e WHERE e.search_vector @@ search.part
-    ),
 """
-# The part level from the index (part_found), read only when needed; the page's rows get their
-# rank from their vector, read again by primary key. With a filter, the few filtered rows are
-# checked one by one instead (the index would read the part's matches in the whole tree).
-POSTGRESQL_FILTERED_PARTS = {
+# The levels below the exact one, read only when needed, from the index: each rank is computed
+# where the row's vector is read anyway, and only for the rows of that level. The exact
+# matches get theirs from their vector, read again by primary key. With a filter, the few
+# filtered rows are checked one by one instead (the index would read the matches in the whole
+# tree). ``(… IN …) IS TRUE`` keeps PostgreSQL from turning the IN list into a join: it
+# guesses the CTEs at one row and then compared every row with every id of the list (175 ms
+# for "klima og miljø" among strategies); as a subplan (like NOT IN) it hashes the list.
+RANK = "ts_rank('{0.05, 0.2, 0.2, 1.0}', e.search_vector, (SELECT query FROM search))"
+POSTGRESQL_LEVELS = {
+    "exact_rows": f"""exact_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft, {RANK} AS score
+        FROM filtered JOIN {TABLE} e ON e.id = filtered.id WHERE filtered.is_exact
+    )""",
     "part_rows": f"""part_rows AS MATERIALIZED (
-        SELECT filtered.id, filtered.lft FROM filtered JOIN {TABLE} e ON e.id = filtered.id
+        SELECT e.id, e.lft, {RANK} AS score
+        FROM search, {TABLE} e
+        WHERE e.search_vector @@ search.part
+            AND (e.id IN (SELECT id FROM filtered WHERE NOT is_exact)) IS TRUE
+    )""",
+    "other_rows": f"""other_rows AS MATERIALIZED (
+        SELECT e.id, e.lft, {RANK} AS score
+        FROM search, {TABLE} e
+        WHERE e.search_vector @@ search.query AND NOT e.search_vector @@ search.part
+            AND (e.id IN (SELECT id FROM filtered WHERE NOT is_exact)) IS TRUE
+    )""",
+}
+POSTGRESQL_FILTERED_LEVELS = {
+    "exact_rows": POSTGRESQL_LEVELS["exact_rows"],
+    "part_rows": f"""part_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft, {RANK} AS score
+        FROM filtered JOIN {TABLE} e ON e.id = filtered.id
         WHERE NOT filtered.is_exact AND e.search_vector @@ (SELECT part FROM search)
     )""",
     "other_rows": f"""other_rows AS MATERIALIZED (
-        SELECT filtered.id, filtered.lft FROM filtered JOIN {TABLE} e ON e.id = filtered.id
+        SELECT filtered.id, filtered.lft, {RANK} AS score
+        FROM filtered JOIN {TABLE} e ON e.id = filtered.id
         WHERE NOT filtered.is_exact AND NOT e.search_vector @@ (SELECT part FROM search)
     )""",
-}
-POSTGRESQL_LEVELS = {
-    **PART_LEVELS,
-    "top": f"""
-        SELECT candidates.id AS id, candidates.lft AS lft, candidates.level_found AS level_found,
-            ts_rank('{{0.05, 0.2, 0.2, 1.0}}', e.search_vector, (SELECT query FROM search))
-                AS score
-        FROM candidates JOIN {TABLE} e ON e.id = candidates.id
-    """,
 }
 POSTGRESQL_HITS = f"""
     hits AS MATERIALIZED (
@@ -574,12 +584,10 @@ SQLITE_MATCHES = f"""
     ),
 """
 SQLITE_LEVELS = {
+    "exact_rows": """exact_rows AS MATERIALIZED (
+        SELECT id, lft, score FROM filtered WHERE is_exact
+    )""",
     **PART_LEVELS,
-    "top": """
-        SELECT candidates.id AS id, candidates.lft AS lft,
-            candidates.level_found AS level_found, matches.score AS score
-        FROM candidates JOIN matches ON matches.id = candidates.id
-    """,
 }
 SQLITE_HITS = f"""
     hits AS MATERIALIZED (
@@ -602,9 +610,9 @@ NO_MATCHES = f"""
     ),
 """
 NO_LEVELS = {
-    "part_rows": "part_rows AS (SELECT id, lft FROM matches)",
-    "other_rows": "other_rows AS (SELECT id, lft FROM matches)",
-    "top": "SELECT id, lft, level_found, 0.0 AS score FROM candidates",
+    "exact_rows": "exact_rows AS (SELECT id, lft, 0.0 AS score FROM matches)",
+    "part_rows": "part_rows AS (SELECT id, lft, 0.0 AS score FROM matches)",
+    "other_rows": "other_rows AS (SELECT id, lft, 0.0 AS score FROM matches)",
 }
 NO_HITS = f"""
     hits AS MATERIALIZED (
@@ -646,7 +654,7 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
     if postgresql:
         matches, levels, hits = POSTGRESQL_MATCHES, POSTGRESQL_LEVELS, POSTGRESQL_HITS
         if area or kind:
-            levels = {**levels, **POSTGRESQL_FILTERED_PARTS}
+            levels = POSTGRESQL_FILTERED_LEVELS
         params.update(title_headline=TITLE_HEADLINE, body_headline=BODY_HEADLINE)
         page = {
             # PostgreSQL guesses a recursive CTE large and would read the whole table to join
