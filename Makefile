@@ -66,12 +66,28 @@ pdf-tools:
 	done; \
 	$(call install_missing,for PDF og strategikart,PDF-ene og strategikartet)
 
+
+# Search splits Norwegian compounds with Debian's hunspell-no (strategy/language.py); the path
+# can be set with HUNSPELL_NB_DICTIONARY (without .dic/.aff). Same pattern as browser-tools.
+HUNSPELL_NB_DICTIONARY ?= /usr/share/hunspell/nb_NO
+.PHONY: search-tools
+search-tools:
+	@if [ ! -f "$(HUNSPELL_NB_DICTIONARY).dic" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installerer hunspell-no (norsk ordbok for sammensatte ord i søket)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell-no >/dev/null; \
+		else \
+			echo "FEIL: søket trenger den norske ordboken $(HUNSPELL_NB_DICTIONARY).dic (apt-get install hunspell-no)."; exit 1; \
+		fi; \
+	fi
+
 # axe-core, the Nu Html Checker and Lighthouse for the browser tests (package-lock.json).
 node_modules/.installed: package.json package-lock.json | browser-tools
 	npm ci --no-audit --no-fund
 	touch $@
 
-serve: .venv/.synced pdf-tools
+serve: .venv/.synced pdf-tools search-tools
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py load_strategy
 	@echo "Portalen kjører på http://$(HOST):$(PORT)/ (Ctrl+C stopper)"
@@ -84,11 +100,11 @@ lint: .venv/.synced
 
 # The browser tests (Chromium, axe-core, Nu Html Checker) run here; the PostgreSQL run leaves
 # them out (deselected, not skipped): they test the pages, not the database.
-test-sqlite: .venv/.synced pdf-tools browser-tools node_modules/.installed
+test-sqlite: .venv/.synced pdf-tools search-tools browser-tools node_modules/.installed
 	env -u DATABASE_URL $(UV) run pytest
 
 # Under CI=true an unreachable PostgreSQL is a failure, never a silent skip.
-test-postgresql: .venv/.synced pdf-tools
+test-postgresql: .venv/.synced pdf-tools search-tools
 	@if $(UV) run python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(POSTGRES_TEST_URL)" 2>/dev/null; then \
 		DATABASE_URL="$(POSTGRES_TEST_URL)" REQUIRE_POSTGRESQL=1 $(UV) run pytest -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \

@@ -14,6 +14,7 @@ DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSI
 DJANGO_CANONICAL_ORIGIN
 DJANGO_ORGANISASJONSNUMMER  the publisher's number in Enhetsregisteret (open-data catalogue)
 DJANGO_PDF_CACHE_DIR
+HUNSPELL_NB_DICTIONARY  the Norwegian dictionary for compound words (default: Debian's hunspell-no)
 """
 
 import os
@@ -190,6 +191,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Search splits Norwegian compounds with Debian's hunspell-no dictionary (strategy/language.py):
+# the path of nb_NO.dic/.aff without the extension.
+HUNSPELL_NB_DICTIONARY = os.environ.get("HUNSPELL_NB_DICTIONARY", "/usr/share/hunspell/nb_NO")
 
 LOGGING = {
     "version": 1,

@@ -386,3 +386,6 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
 
 
 admin.site.register(PendingChange, PendingChangeAdmin)
+
+# Search's synonym groups: their own module, registered with the rest of the admin.
+from . import search_admin  # noqa: E402, F401

@@ -1422,3 +1422,7 @@ class DeploymentObservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.detail})"
+
+
+# Search's own tables (the strategy's words, synonym groups) live in their own module.
+from .search_models import SearchWord, SynonymGroup, SynonymLink  # noqa: E402, F401

@@ -66,6 +66,7 @@ urlpatterns = [
     ),
     path("helse/", health.health, name="health"),
     path("sok/", views.search, name="search"),
+    path("sok/forslag/", views.search_suggestions, name="search-suggestions"),
     # Last: every other path is looked up among the elements' stored paths.
     path("<element_path:element_path>/", views.element_detail, name="element"),
 ]

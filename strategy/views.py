@@ -1,4 +1,6 @@
-from django.http import HttpRequest, HttpResponse
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -19,7 +21,7 @@ from .presentation import (
     same_kind_siblings,
     siblings_heading,
 )
-from .search import clean_query, find_by_code, search_page
+from .search import Results, clean_query, find_by_code, search_page, suggest, title_suggestions
 
 # The kinds whose page gets an in-page table of contents beside the text on wide screens.
 KINDS_WITH_CONTENTS = frozenset({Kind.FOCUS_AREA})
@@ -166,8 +168,9 @@ def render_element_page(
 
 def search(request: HttpRequest) -> HttpResponse:
     """Results page of the header's search box; a reference code goes straight to its element.
-    One query (the document, the hits and their context: see ``search_page``), one more first
-    when the query could be a reference code."""
+    One query (the document, the hits, the filters and their counts, and the hits' context: see
+    ``search_page``), one more first when the query could be a reference code, and one more
+    after it for "Mente du …?" when it found few elements."""
     cleaned = clean_query(request.GET.get("q", ""))
     notices = cleaned.messages
     element = find_by_code(cleaned.text)
@@ -175,9 +178,12 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect(element.get_absolute_url())
     page = request.GET.get("side", "1")
     page = int(page) if page.isdecimal() and len(page) < 4 else 1
-    results, root = search_page(cleaned.text, page)
+    area = clean_query(request.GET.get("omrade", "")).text[:20]
+    kind = clean_query(request.GET.get("type", "")).text[:20]
+    results, root = search_page(cleaned.text, page, area=area, kind=kind)
     if root is None:
         return not_found(request)
+    notices += results.unknown_filters
     if not cleaned.text:
         notices.append("Skriv ett eller flere ord, eller en referansekode som «T-S2».")
     elif not results.searched:
@@ -185,12 +191,17 @@ def search(request: HttpRequest) -> HttpResponse:
             "Søket inneholdt ingen ord å lete etter: bare tegn, småord som «og» og «i», eller "
             "ord som skal utelates. Skriv minst ett ord som skal finnes."
         )
-    elif results.total == 0 and results.page > 1:
+    elif not results.hits and results.page > 1:
         notices.append("Det er ikke flere treff. Gå tilbake til første side.")
+    elif results.total == 0 and results.filtered:
+        notices.append("Ingen treff med disse filtrene. Velg «Alle» for å se alle treffene.")
     elif results.total == 0:
         notices.append(
             "Ingen treff. Prøv et annet ord, færre ord, eller en referansekode som «T-S2»."
         )
+    suggestion = (
+        suggest(cleaned.text, results.synonym_keys) if results.few and results.page == 1 else None
+    )
     return render(
         request,
         "strategy/search.html",
@@ -198,6 +209,13 @@ def search(request: HttpRequest) -> HttpResponse:
             "search_query": cleaned.text,
             "notices": notices,
             "results": results,
+            "filters": search_filters(cleaned.text, results),
+            "suggestion": suggestion,
+            "suggestion_url": search_url(suggestion.text) if suggestion else "",
+            "page_urls": {
+                "prev": search_url(cleaned.text, results.area, results.kind, results.page - 1),
+                "next": search_url(cleaned.text, results.area, results.kind, results.page + 1),
+            },
             "navigation": navigation(root),
         },
     )
@@ -207,3 +225,76 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and tools ask for /favicon.ico whatever the page links to: send them to the
     icon among the static files (its hashed, forever-cached address in production)."""
     return redirect(static("icons/favicon.ico"))
+
+
+def search_url(text: str, area: str = "", kind: str = "", page: int = 1) -> str:
+    """The results page's address for a search, its filters and page."""
+    params = {"q": text, "omrade": area, "type": kind, "side": page if page > 1 else ""}
+    return f"{reverse('strategy:search')}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def search_filters(text: str, results: Results) -> list[dict]:
+    """The two groups of filter links, each with «Alle» first: links, so they work without
+    JavaScript, and each keeps the other filter."""
+    if not results.searched or not results.unfiltered_total:
+        return []
+    # «Alle» of a group counts what the other group's filter leaves.
+    area_total = sum(facet.count for facet in results.kinds)
+    groups = [
+        {
+            "heading": "Innsatsområde eller tema",
+            "all": {
+                "label": "Alle",
+                "url": search_url(text, "", results.kind),
+                "count": None if results.area else results.total,
+                "selected": not results.area,
+            },
+            "items": [
+                {
+                    "label": facet.label,
+                    "count": facet.count,
+                    "selected": facet.selected,
+                    "url": search_url(text, facet.value, results.kind),
+                }
+                for facet in results.areas
+            ],
+        },
+        {
+            "heading": "Type",
+            "all": {
+                "label": "Alle",
+                "url": search_url(text, results.area, ""),
+                "count": area_total,
+                "selected": not results.kind,
+            },
+            "items": [
+                {
+                    "label": facet.label,
+                    "count": facet.count,
+                    "selected": facet.selected,
+                    "url": search_url(text, results.area, facet.value),
+                }
+                for facet in results.kinds
+            ],
+        },
+    ]
+    return [group for group in groups if group["items"]]
+
+
+@public_page(query=("q",))
+def search_suggestions(request: HttpRequest) -> JsonResponse:
+    """Titles and codes for the search box as you type (JSON, one query; kept per content
+    version like every public page)."""
+    return JsonResponse(
+        {
+            "forslag": [
+                {
+                    "kode": item.code,
+                    "tittel": item.title,
+                    "type": item.kind,
+                    "adresse": item.url,
+                }
+                for item in title_suggestions(request.GET.get("q", ""))
+            ]
+        }
+    )
