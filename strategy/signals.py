@@ -7,7 +7,7 @@ stored flag (strategy/public.py): an element counts when it was public before th
 public after it. Every move ends in ``save()`` (django-mptt's ``move_node`` saves the node), so
 post_save covers moves too.
 
-Every public word saved also joins search's vocabulary («Mente du …?», compounds).
+Every word saved also joins search's vocabulary («Mente du …?», compounds).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -50,11 +50,11 @@ def source_changed(sender, instance: Source, raw: bool = False, **kwargs) -> Non
 
 
 @receiver(post_save, sender=StrategyElement, dispatch_uid="strategy-search-words")
-def add_search_words(sender, instance: StrategyElement, raw: bool = False, **kwargs) -> None:
-    """Also for loaddata (raw saves): "Mente du …?" and compounds read these words. Only a
-    public element's words: a suggestion must never reveal a word of a draft."""
-    if raw or instance.is_public:
-        SearchWord.objects.add_words_of([instance.title, instance.body])
+def add_search_words(sender, instance: StrategyElement, **kwargs) -> None:
+    """Also for loaddata (raw saves): "Mente du …?" and compounds read these words. A draft's
+    words too: a suggestion is offered only where a public element has the word (search.py's
+    VISIBLE), so it never reveals a draft, and appears as soon as the draft is published."""
+    SearchWord.objects.add_words_of([instance.title, instance.body])
 
 
 @receiver(post_save, sender=SynonymGroup, dispatch_uid="strategy-synonym-links")
