@@ -12,6 +12,9 @@ DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
 DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
 DJANGO_CANONICAL_ORIGIN
+DJANGO_ORGANISASJONSNUMMER  the publisher's number in Enhetsregisteret (open-data catalogue)
+DJANGO_PDF_CACHE_DIR
+HUNSPELL_NB_DICTIONARY  the Norwegian dictionary for compound words (default: Debian's hunspell-no)
 """
 
 import os
@@ -189,6 +192,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Search splits Norwegian compounds with Debian's hunspell-no dictionary (strategy/language.py):
+# the path of nb_NO.dic/.aff without the extension.
+HUNSPELL_NB_DICTIONARY = os.environ.get("HUNSPELL_NB_DICTIONARY", "/usr/share/hunspell/nb_NO")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -203,7 +210,17 @@ PORTAL = {
     "OWNER_URL": "https://www.osloregionen.no/",
     "OWNER_URL_LABEL": "www.osloregionen.no",
     "ADDRESS": "Rådhuset 0037 Oslo",
+    # Osloregionen IPR's number in Enhetsregisteret: names the publisher of the open data in
+    # the DCAT-AP-NO description that data.norge.no harvests (README, «Åpne data»).
+    "ORGANISATION_NUMBER": os.environ.get("DJANGO_ORGANISASJONSNUMMER", "").replace(" ", ""),
 }
+if PORTAL["ORGANISATION_NUMBER"] and not (
+    PORTAL["ORGANISATION_NUMBER"].isdecimal() and len(PORTAL["ORGANISATION_NUMBER"]) == 9
+):
+    raise ImproperlyConfigured(
+        "DJANGO_ORGANISASJONSNUMMER må være et organisasjonsnummer med ni sifre, "
+        f"ikke «{PORTAL['ORGANISATION_NUMBER']}»."
+    )
 
 
 # --- Production hardening: secure by default when DJANGO_DEBUG=0 ---------------------------
@@ -245,15 +262,24 @@ SECURE_CSP = {
 ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 MIDDLEWARE.insert(0, "strategy.middleware.RequestLogMiddleware")
+# Before the page cache: it must see every request, also those served from memory.
+MIDDLEWARE.insert(1, "strategy.middleware.ForwardedForWatchMiddleware")
 # Right after whitenoise: a page served from memory skips everything behind it.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "strategy.caching.PublicPageCacheMiddleware",
 )
+# Before the page cache: the licence and CORS headers go on API answers from memory too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("strategy.caching.PublicPageCacheMiddleware"),
+    "strategy.opendata.OpenDataHeadersMiddleware",
+)
 MIDDLEWARE += [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so that its response hook runs first and picks the admin policy.
     "strategy.middleware.AdminContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so that its 400 gets the admin's policy too.
+    "strategy.middleware.AdminQueryMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,6 +294,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The only login is the admin's: a ?next= that Django refuses (another host) lands on the
+# admin index, not on Django's default /accounts/profile/ (which does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 LOGIN_LOCKOUT_MINUTES = 15
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
@@ -296,3 +325,7 @@ CACHES = {
 }
 if not env_bool("DJANGO_PAGE_CACHE", default=True):  # to measure rendering (benchmark)
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+# «Last ned PDF»: each PDF is made once per content version and kept here, shared by every
+# worker (strategy/pdf.py). Must be writable by the app; old versions are removed.
+PDF_CACHE_DIR = Path(os.environ.get("DJANGO_PDF_CACHE_DIR", BASE_DIR / "var" / "pdf"))

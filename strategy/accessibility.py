@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .models import StrategyElement
-from .views import _navigation
+from .presentation import navigation
 
 # Update both when the portal is reassessed; the statement must say when it was last checked.
 STATEMENT_DATE = date(2026, 11, 26)
@@ -17,15 +17,15 @@ COMPLAINTS_URL = "https://www.uutilsynet.no/"
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
-    navigation = []
+    menu = []
     if root is not None:
         top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
-        navigation = _navigation(top.linked()[root.pk])
+        menu = navigation(top.linked()[root.pk])
     return render(
         request,
         "strategy/accessibility_statement.html",
         {
-            "navigation": navigation,
+            "navigation": menu,
             "statement_date": STATEMENT_DATE,
             "secretariat_email": SECRETARIAT_EMAIL,
             "complaints_url": COMPLAINTS_URL,

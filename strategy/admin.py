@@ -1,25 +1,35 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from mptt.admin import DraggableMPTTAdmin
 from mptt.forms import MPTTAdminForm
 
-from . import editor
+from . import deletion, editor, editor_moves, editor_tree, editor_widgets, locking
+from .editor_drafts import PendingChangeAdmin
 from .models import (
-    ALLOWED_CHILDREN,
     DRAFT_FIELDS,
     Kind,
     PendingChange,
     Source,
     StrategyElement,
     allowed_child_kinds,
+    save_draft,
 )
 
 admin.site.site_header = "Osloregionen – redaksjon"
 admin.site.site_title = "Osloregionen – redaksjon"
 admin.site.index_title = "Redigering av strategien"
+# The element list needs the width of a 1280 px screen for long titles and the row actions;
+# the breadcrumbs and the front page of the admin lead everywhere the side menu did.
+admin.site.enable_nav_sidebar = False
+
+# The box a superuser ticks to unpublish the document (change_form.html).
+TAKE_DOWN_FIELD = "bekreft_avpublisering"
 
 
 class SourceInline(admin.StackedInline):
@@ -27,17 +37,29 @@ class SourceInline(admin.StackedInline):
     extra = 0
 
 
-class StrategyElementForm(MPTTAdminForm):
+class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
     """Offers only the kinds that may stand under the chosen parent. A posted combination is
     still checked by the model (``check_parent_kind``), which names what is allowed; mptt's
-    form refuses a parent inside the element's own subtree."""
+    form refuses a parent inside the element's own subtree. A form opened before someone
+    else's save is refused (strategy/locking.py)."""
+
+    opened_version = locking.version_field()
+    # The user saving, set by the admin's get_form(): unpublishing the document needs a superuser.
+    editor = None
 
     class Meta:
         model = StrategyElement
         fields = ("parent", "kind", "code", "title", "slug", "body", "is_published")
+        widgets = {
+            "title": editor_widgets.TitleTextarea,
+            "body": editor_widgets.MarkdownPreviewTextarea,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" in self.fields and self.instance.pk:
+            self.fields["body"].widget.element_id = self.instance.pk
+            self.fields["body"].widget.sources = list(self.instance.sources.all())
         if self.is_bound or "kind" not in self.fields:
             return
         parent = self._initial_parent()
@@ -47,6 +69,9 @@ class StrategyElementForm(MPTTAdminForm):
         ]
         if len(allowed) == 1 and not self.instance.pk:
             self.initial["kind"] = allowed[0]
+
+    def clean_title(self) -> str:
+        return editor_widgets.one_line(self.cleaned_data.get("title", ""))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -62,7 +87,26 @@ class StrategyElementForm(MPTTAdminForm):
                     f"Elementet har underelementer av typen {labels}, som ikke kan stå under "
                     f"«{Kind(kind).label}». Flytt dem først.",
                 )
+        self.check_take_down(cleaned_data)
+        self.check_version()
         return cleaned_data
+
+    def check_take_down(self, cleaned_data) -> None:
+        """Unpublishing the document hides the whole strategy: a superuser only, who ticks a
+        box that names the consequence."""
+        element = self.instance
+        if not (element.pk and element.is_published and "is_published" in cleaned_data):
+            return
+        if element.kind != Kind.DOCUMENT or cleaned_data["is_published"]:
+            return
+        if not element.may_be_taken_down_by(self.editor):
+            self.add_error("is_published", deletion.take_down_refusal(element, "avpublisere"))
+        elif self.data.get(TAKE_DOWN_FIELD) != "ja":
+            self.add_error(
+                "is_published",
+                f"{deletion.take_down_warning(element)} Kryss av for at du vil dette, og "
+                "lagre på nytt.",
+            )
 
     def _initial_parent(self) -> StrategyElement | None:
         parent = self.initial.get("parent")
@@ -79,52 +123,67 @@ class StrategyElementForm(MPTTAdminForm):
 @admin.register(StrategyElement)
 class StrategyElementAdmin(DraggableMPTTAdmin):
     form = StrategyElementForm
-    list_display = (
-        "tree_actions",
-        "indented_title",
-        "code",
-        "kind",
-        "is_published",
-        "draft_state",
-        "row_links",
-    )
+    list_display = ("tree_actions", "indented_title", "kind", "status", "row_links")
     list_display_links = ("indented_title",)
-    list_filter = ("kind", "is_published")
+    list_filter = ("kind", "is_published", editor_tree.PartFilter)
     search_fields = ("title", "body", "code")
+    # The tree's order is the only order: no column sorts the list.
+    sortable_by = ()
+    list_per_page = 250
+    show_full_result_count = False
     inlines = [SourceInline]
     expand_tree_by_default = True
     change_form_template = "admin/strategy/strategyelement/change_form.html"
+    change_list_template = "admin/strategy/strategyelement/change_list.html"
+
+    class Media:
+        css = {"all": ["css/editor.css"]}
+        # admin-move-versions.js adds the versions the list shows to mptt's drag and drop post
+        # (optimistic locking).
+        js = (
+            "admin/js/vendor/jquery/jquery.js",
+            "admin/js/jquery.init.js",
+            "js/editor.js",
+            "js/admin-move-versions.js",
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("pending_change")
+
+    def get_changelist(self, request, **kwargs):
+        return editor_tree.TreeChangeList
+
+    def _build_tree_structure(self, queryset):
+        # mptt's script would fold rows on the client and remember it; the lazy tree opens
+        # and closes rows with links instead (editor_tree), so the script only drags.
+        return {}
 
     def view_on_site(self, obj):
         """Only published elements have a public page."""
         return obj.get_absolute_url() if obj.is_published else None
 
+    # The columns of the lazy tree; editor_tree draws them (one string per cell: the list
+    # shows hundreds of rows, and Django's per-cell helpers dominate its time).
+
+    @admin.display(description="åpne")
+    def tree_actions(self, item):
+        return editor_tree.tree_cell(item)
+
     @admin.display(description="tittel")
     def indented_title(self, item):
-        return super().indented_title(item)
+        return editor_tree.title_cell(item)
 
-    @admin.display(description="utkast")
-    def draft_state(self, obj):
-        if not obj.is_published:
-            return "ikke publisert"
-        return "upublisert endring" if hasattr(obj, "pending_change") else ""
+    @admin.display(description="status")
+    def status(self, obj):
+        return editor_tree.status_cell(obj)
 
-    @admin.display(description="lenker")
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        return editor_tree.checkbox_cell(obj, helpers.ACTION_CHECKBOX_NAME)
+
+    @admin.display(description="handlinger")
     def row_links(self, obj):
-        links = []
-        if ALLOWED_CHILDREN.get(obj.kind):
-            add_url = reverse("admin:strategy_strategyelement_add")
-            links.append((f"{add_url}?parent={obj.pk}", "Legg til under"))
-        if obj.is_published:
-            links.append((obj.get_absolute_url(), "Vis på nettstedet"))
-        if not obj.is_published or hasattr(obj, "pending_change"):
-            links.append(
-                (reverse("admin:strategy_strategyelement_preview", args=[obj.pk]), "Forhåndsvis")
-            )
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return editor_tree.actions_cell(obj)
 
     def get_urls(self):
         def wrap(view):
@@ -135,6 +194,20 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
 
         name = "strategy_strategyelement"
         return [
+            path("slettede/", wrap(deletion.deleted_list), name=f"{name}_deleted"),
+            path(
+                "slettede/<str:code>/gjenopprett/",
+                wrap(deletion.restore_deleted),
+                name=f"{name}_restore_deleted",
+            ),
+            path("flytt/", wrap(editor_moves.move_step), name=f"{name}_move_step"),
+            path("flytt/angre/", wrap(editor_moves.undo), name=f"{name}_move_undo"),
+            path(
+                "forhandsvis-tekst/",
+                wrap(editor_widgets.body_preview),
+                name=f"{name}_body_preview",
+            ),
+            path("<path:object_id>/flytt/", wrap(editor_moves.move_to), name=f"{name}_move_to"),
             path("<path:object_id>/forhandsvis/", wrap(editor.preview), name=f"{name}_preview"),
             path("<path:object_id>/publiser/", wrap(editor.publish_view), name=f"{name}_publish"),
             path(
@@ -156,23 +229,38 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     # Moves (drag and drop) -------------------------------------------------------------
 
     def _move_node(self, request):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        try:
-            response = super()._move_node(request)
-        except ValidationError as error:
-            self.message_user(
-                request,
-                "Flyttingen ble avvist: " + " ".join(error.messages),
-                level=messages.ERROR,
-            )
-            return HttpResponse("FAIL, invalid move.")
-        if response.content.startswith(b"OK"):
-            moved = StrategyElement.objects.get(pk=request.POST["cut_item"])
-            StrategyElement.history.bulk_history_create(
-                [moved], update=True, default_user=request.user, default_change_reason="Flyttet"
-            )
-        return response
+        # Drag and drop: the same model verb, message and undo as the move buttons, with the
+        # versions the list showed (optimistic locking).
+        return editor_moves.drag_and_drop(self, request)
+
+    # Deleting: the document only by a superuser, a large subtree only with its code --------
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_taken_down_by(request.user))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        element = self.get_object(request, unquote(object_id))
+        if element is not None and not element.may_be_taken_down_by(request.user):
+            raise PermissionDenied(deletion.take_down_refusal(element, "slette"))
+        context = {**deletion.delete_context(element), **(extra_context or {})}
+        return super().delete_view(request, object_id, context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if request.method == "POST":
+            # Django deletes on a POST with nothing "protected": an unconfirmed large
+            # deletion is reported as such and the page asks again.
+            refusals = [deletion.confirmation_refusal(element, request.POST) for element in objs]
+            protected = [*protected, *(refusal for refusal in refusals if refusal)]
+        return deleted, counts, perms_needed, protected
+
+    def delete_selected_tree(self, modeladmin, request, queryset):
+        refusal = deletion.bulk_refusal(request.user, list(queryset))
+        if refusal:
+            self.message_user(request, refusal, level=messages.ERROR)
+            return None
+        return super().delete_selected_tree(modeladmin, request, queryset)
 
     # Saving: directly, or as a draft of a published element ------------------------------
 
@@ -200,6 +288,13 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
             context["publish_url"] = reverse(
                 "admin:strategy_strategyelement_publish", args=[obj.pk]
             )
+            context["take_down_field"] = TAKE_DOWN_FIELD
+            context.update(editor_moves.form_context(request, obj))
+            if draft is not None:
+                context["discard_url"] = (
+                    reverse("admin:strategy_pendingchange_discard", args=[draft.pk])
+                    + f"?neste={request.path}"
+                )
             if draft is not None and request.method == "GET":
                 self.message_user(
                     request,
@@ -218,23 +313,40 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
             .exists()
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.editor = request.user
+        return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "POST" and obj.pk and locking.is_stale(request.POST, obj.pk):
+            # The form is refused as stale: show the sources as they are stored now, not the
+            # copy this editor opened (which would undo the other editor's changes).
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return kwargs
+
     def save_model(self, request, obj, form, change):
+        expected_version = form.cleaned_data.get(locking.VERSION_FIELD)
         if self._saving_draft(request, change):
-            PendingChange.objects.update_or_create(
-                element_id=obj.pk,
-                defaults={
-                    **{field: form.cleaned_data.get(field, "") for field in DRAFT_FIELDS},
-                    "author": request.user,
-                },
+            save_draft(
+                obj,
+                {field: form.cleaned_data.get(field, "") for field in DRAFT_FIELDS},
+                user=request.user,
+                expected_version=expected_version,
             )
             request._strategy_draft_saved = True
             return
         if change:
             editor.ensure_baseline(obj)
+            obj.expected_version = expected_version
         super().save_model(request, obj, form, change)
         if change:
             # "Lagre" saved what the form showed, the draft included.
-            PendingChange.objects.filter(element=obj).delete()
+            draft = PendingChange.objects.filter(element=obj).first()
+            if draft is not None:
+                draft.discard(request.user, reason="Lagret direkte")
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_strategy_draft_saved", False):
@@ -273,4 +385,8 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         return (*readonly, "code") if obj is not None else readonly
 
 
-from . import edition_admin  # noqa: E402,F401  (registers the editions' admin)
+admin.site.register(PendingChange, PendingChangeAdmin)
+
+# Search's synonym groups and the editions: their own modules, registered with the rest of
+# the admin.
+from . import edition_admin, search_admin  # noqa: E402, F401

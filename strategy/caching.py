@@ -16,8 +16,10 @@ Nothing in a public page depends on the request's host (absolute URLs come from
 declare, so the cache keeps one entry per page and path.
 """
 
+import gzip
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import empty
 from django.utils.http import http_date, quote_etag
@@ -74,6 +76,9 @@ def stamp(request: HttpRequest, response: HttpResponse, etag: str, last_modified
     )
 
 
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
 class PageVersion:
     """The validators of a public page for one content version and, for a page that shows
     today's date, for that day: the ETag changes at midnight and Last-Modified is never
@@ -81,6 +86,7 @@ class PageVersion:
 
     def __init__(self, token: str, changed_at: datetime, day: date | None = None):
         code_hash, code_changed_at = code_fingerprint()
+        self.changed_at = changed_at  # of the content alone: its edition on printouts
         tag = f"{token[:16]}-{code_hash}"
         modified = max(changed_at, code_changed_at)
         if day is not None:
@@ -211,12 +217,51 @@ class CachedPage(NamedTuple):
     last_modified: int
     content: bytes
     headers: list[tuple[str, str]]
+    # The content gzipped once (see ``gzipped``), or None for content not worth compressing.
+    compressed: bytes | None
 
     def response(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(self.content)
         for name, value in self.headers:
             response[name] = value
-        return stamp(request, response, self.etag, self.last_modified)
+        return encoded(
+            request, stamp(request, response, self.etag, self.last_modified), self.compressed
+        )
+
+
+# Text is sent gzipped to browsers that accept it, compressed once per page and version
+# (the first visit of a page with the strategy map stays small); PDFs and PNGs are
+# compressed already.
+COMPRESSED_TYPES = ("text/", "image/svg+xml", "application/json")
+MIN_COMPRESSED_LENGTH = 500
+
+
+def gzipped(response: HttpResponse) -> bytes | None:
+    """The response's body gzipped, or None when it is not text worth compressing."""
+    content_type = response.get("Content-Type", "")
+    if response.has_header("Content-Encoding") or not content_type.startswith(COMPRESSED_TYPES):
+        return None
+    if len(response.content) < MIN_COMPRESSED_LENGTH:
+        return None
+    return gzip.compress(response.content, compresslevel=6, mtime=0)
+
+
+def encoded(request: HttpRequest, response: HttpResponse, compressed: bytes | None) -> HttpResponse:
+    """The gzipped body for a client that accepts it. Every variant says that it varies on
+    Accept-Encoding, and the gzipped one carries a weak ETag (a different byte sequence of
+    the same page), which still matches on revalidation."""
+    if compressed is None or response.status_code != 200:
+        return response
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if not ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        return response
+    response.content = compressed
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(compressed))
+    etag = response.get("ETag", "")
+    if etag and not etag.startswith("W/"):
+        response["ETag"] = f"W/{etag}"
+    return response
 
 
 class PublicPageCacheMiddleware:
@@ -259,12 +304,18 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if self._cacheable(request, response):
             stamped = response.page_version
+            compressed = gzipped(response)
             self.pages.set(
                 key,
                 CachedPage(
-                    stamped.etag, stamped.last_modified, response.content, list(response.items())
+                    stamped.etag,
+                    stamped.last_modified,
+                    response.content,
+                    list(response.items()),
+                    compressed,
                 ),
             )
+            return encoded(request, response, compressed)
         return response
 
     @staticmethod

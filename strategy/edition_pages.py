@@ -195,7 +195,7 @@ def element_context(element: StrategyElement) -> dict:
     edition = element.edition
     superseded = edition.status == EditionStatus.SUPERSEDED
     return {
-        "edition": edition,
+        "strategy_edition": edition,
         "successor": successor_in_force(element) if superseded else None,
         "predecessors": predecessors(element),
         "changes": public_changes(versions_of(element.pk, element)),

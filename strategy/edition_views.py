@@ -58,7 +58,7 @@ def edition_front_page(request: HttpRequest, period: str) -> HttpResponse:
         "strategy/front_page.html",
         {
             "root": root,
-            "edition": edition,
+            "strategy_edition": edition,
             "groups": child_groups(root),
             "navigation": _navigation_of(root),
             "sources": [s for node in nodes.values() for s in node.sources.all()],
@@ -80,7 +80,7 @@ def edition_whole_strategy(request: HttpRequest, period: str) -> HttpResponse:
         "strategy/whole_strategy.html",
         {
             "root": root,
-            "edition": edition,
+            "strategy_edition": edition,
             "navigation": _navigation_of(root),
             "sources": [s for node in nodes.values() for s in node.sources.all()],
         },
@@ -137,7 +137,7 @@ def dated_element(request: HttpRequest, period: str, code: str, day: datetime.da
         request,
         "strategy/editions/dated_element.html",
         {
-            "edition": edition,
+            "strategy_edition": edition,
             "element": element,
             "code": code,
             "day": day,
@@ -193,7 +193,7 @@ def element_change(request: HttpRequest, period: str, code: str, version_id: int
         request,
         "strategy/editions/change.html",
         {
-            "edition": edition,
+            "strategy_edition": edition,
             "element": element,
             "new": new,
             "old": old,

@@ -4,7 +4,9 @@ every view here checks the editor's permissions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -15,10 +17,21 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
-from .models import DRAFT_FIELDS, Kind, PendingChange, Source, StrategyElement, publish
-from .tree import tree_lock
+from . import diffs
+from .locking import VERSION_FIELD, posted_version
+from .models import (
+    DRAFT_FIELDS,
+    DeletedElement,
+    Kind,
+    PendingChange,
+    Source,
+    StaleVersion,
+    StrategyElement,
+    publish,
+)
 from .views import render_element_page
 
 if TYPE_CHECKING:
@@ -36,6 +49,8 @@ COMPARED_FIELDS: list[tuple[str, str]] = [
     ("parent_id", "Overordnet element"),
     ("is_published", "Publisert"),
 ]
+# The rows of the fields a draft (and a restore) carries.
+DRAFT_LABELS = frozenset(label for field, label in COMPARED_FIELDS if field in DRAFT_FIELDS)
 
 
 @dataclass
@@ -47,6 +62,20 @@ class Row:
     @property
     def changed(self) -> bool:
         return self.old != self.new
+
+    @cached_property
+    def pieces(self) -> list[diffs.Piece]:
+        return diffs.word_diff(self.old, self.new)
+
+    @property
+    def old_html(self) -> SafeString:
+        """The old value with the deleted words marked."""
+        return diffs.render_side(self.pieces, "old")
+
+    @property
+    def new_html(self) -> SafeString:
+        """The new value with the inserted words marked."""
+        return diffs.render_side(self.pieces, "new")
 
 
 def _element_or_404(object_id: str) -> StrategyElement:
@@ -106,11 +135,13 @@ def compare_rows(old, new) -> list[Row]:
 
 
 def ensure_baseline(element: StrategyElement) -> None:
-    """Content loaded from the fixture has no history yet; keep its state as the first version
-    before an editor's first change, so that it can be compared with and restored."""
+    """Content loaded before loads were recorded in the history (see the ``loaddata``
+    command) has no version yet; keep its state as the first version before an editor's first
+    change, so that it can be compared with and restored. It is nobody's edit: no user."""
     history = StrategyElement.history
     if not history.filter(id=element.pk).exists():
         live = StrategyElement.objects.get(pk=element.pk)
+        live._history_user = None  # not the editor of the request that got here first
         history.bulk_history_create(
             [live], default_change_reason="Utgangspunkt", default_date=live.updated_at
         )
@@ -154,16 +185,21 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
     _require_change(model_admin, request, element)
     draft = PendingChange.objects.filter(element=element).first()
     if request.method == "POST":
-        ensure_baseline(element)
-        try:
-            element = publish(element, user=request.user, note=request.POST.get("note", ""))
-        except ValidationError as error:
-            model_admin.message_user(
-                request,
-                "Kunne ikke publisere: " + " ".join(error.messages),
-                level=messages.ERROR,
-            )
-            return HttpResponseRedirect(_change_url(element.pk))
+        refused = confirmed(
+            model_admin,
+            request,
+            element,
+            lambda version: publish(
+                element,
+                user=request.user,
+                expected_version=version,
+                note=request.POST.get("note", ""),
+            ),
+            "Kunne ikke publisere: ",
+        )
+        if refused is not None:
+            return refused
+        element = StrategyElement.objects.get(pk=element.pk)
         model_admin.message_user(request, f"«{element}» er publisert.", level=messages.SUCCESS)
         return HttpResponseRedirect(_change_url(element.pk))
     after = draft.apply_to(StrategyElement.objects.get(pk=element.pk)) if draft else element
@@ -175,10 +211,34 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
             request,
             title=f"Publiser «{element}»",
             original=element,
+            version_field=VERSION_FIELD,
             draft=draft,
             rows=compare_rows(element, after),
         ),
     )
+
+
+def confirmed(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    element: StrategyElement,
+    verb: Callable[[int], object],
+    failure: str,
+) -> HttpResponse | None:
+    """Runs a confirmation page's verb with the element version the page was opened at (-1,
+    never current, when the post lacks it). A newer version sends the editor back to the
+    page, which shows the element as it is now; another refusal goes to the form. None: done."""
+    ensure_baseline(element)
+    version = posted_version(request.POST)
+    try:
+        verb(-1 if version is None else version)
+    except StaleVersion as error:
+        model_admin.message_user(request, " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(request.path)
+    except ValidationError as error:
+        model_admin.message_user(request, failure + " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(_change_url(element.pk))
+    return None
 
 
 def _versions(object_id: int):
@@ -218,12 +278,25 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             }
         )
     name = str(element) if element else (str(versions[0].instance) if versions else "")
+    tombstone = (
+        DeletedElement.objects.filter(
+            edition_id=versions[0].edition_id, code=versions[0].code
+        ).first()
+        if element is None and versions
+        else None
+    )
     source_versions = [
         {
             "version": version,
             "type": HISTORY_TYPES.get(version.history_type, version.history_type),
         }
         for version in Source.history.filter(element_id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    ]
+    draft_versions = [
+        {"version": version, "type": draft_event(version)}
+        for version in PendingChange.history.filter(element_id=pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     ]
@@ -238,8 +311,20 @@ def history(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             object_id=pk,
             entries=entries,
             source_versions=source_versions,
+            deleted=tombstone,
+            draft_versions=draft_versions,
         ),
     )
+
+
+def draft_event(version) -> str:
+    """What happened to a draft in one of its versions: saved, changed, published, discarded."""
+    if version.history_type == "+":
+        return "Utkast lagret"
+    if version.history_type == "~":
+        return "Utkast endret"
+    reason = (version.history_change_reason or "fjernet").lower()
+    return f"Utkast {reason}"
 
 
 def _version_or_404(object_id: int, history_id) -> object:
@@ -289,23 +374,17 @@ def restore(
     if version.history_type == "-":
         raise Http404("En sletting kan ikke gjenopprettes her.")
     if request.method == "POST":
-        ensure_baseline(element)
-        with tree_lock():
-            element = StrategyElement.objects.select_for_update().get(pk=element.pk)
-            for field in DRAFT_FIELDS:
-                setattr(element, field, getattr(version, field))
-            try:
-                element.full_clean()
-            except ValidationError as error:
-                model_admin.message_user(
-                    request,
-                    "Versjonen kunne ikke gjenopprettes: " + " ".join(error.messages),
-                    level=messages.ERROR,
-                )
-                return HttpResponseRedirect(_change_url(element.pk))
-            element._history_user = request.user
-            element._change_reason = f"Gjenopprettet versjon nr. {version.history_id}"
-            element.save()
+        refused = confirmed(
+            model_admin,
+            request,
+            element,
+            lambda expected: element.restore_version(
+                version, user=request.user, expected_version=expected
+            ),
+            "Versjonen kunne ikke gjenopprettes: ",
+        )
+        if refused is not None:
+            return refused
         model_admin.message_user(
             request,
             f"Versjonen fra {localtime(version.history_date):%d.%m.%Y %H:%M} er gjenopprettet.",
@@ -320,11 +399,8 @@ def restore(
             request,
             title="Gjenopprett versjon",
             original=element,
+            version_field=VERSION_FIELD,
             version=version,
-            rows=[
-                row
-                for row in compare_rows(element, version)
-                if row.label in {"Tittel", "Adresse (slug)", "Brødtekst"}
-            ],
+            rows=[row for row in compare_rows(element, version) if row.label in DRAFT_LABELS],
         ),
     )

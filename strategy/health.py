@@ -13,6 +13,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .deployment import process_warnings
+
 logger = logging.getLogger(__name__)
 
 # What a database that is down, unreachable or restarting raises (connection refused, lost
@@ -33,7 +35,10 @@ def health(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         logger.exception("Helsesjekk: databasen svarer ikke")
         return JsonResponse({"status": "feil", "database": "svarer ikke"}, status=503)
-    return JsonResponse({"status": "ok"})
+    # A set-up warning (e.g. X-Forwarded-For with DJANGO_NUM_PROXIES=0) is reported, but the
+    # worker is healthy: the load balancer must keep sending it traffic.
+    warnings = process_warnings()
+    return JsonResponse({"status": "ok", "advarsler": warnings} if warnings else {"status": "ok"})
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-import datetime
+import copy
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,14 +13,27 @@ from django.db.models.signals import pre_delete
 from django.dispatch import Signal, receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import normalize_newlines
+from django.utils.timezone import localtime
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
+from .edition_models import Edition, EditionStatus
 from .public import derive_public_flags, edition_is_public, is_public_under
 from .slugs import norwegian_slugify
 from .tree import tree_lock
+from .validators import (
+    MISSING_CODE_MESSAGE,
+    validate_body_length,
+    validate_code,
+    validate_line,
+    validate_link,
+    validate_slug,
+    validate_source_text_length,
+    validate_text,
+)
 
 
 class Kind(models.TextChoices):
@@ -72,7 +86,7 @@ KIND_GROUP_HEADING: dict[str, str] = {
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
-) | {"tilgjengelighet", "utgaver", "sammenlign"}  # accessibility statement, editions
+) | {"tilgjengelighet", "strategikart", "pdf", "utgaver"}  # accessibility, map, PDFs, editions
 
 
 MAX_PATH_LENGTH = 1000
@@ -84,9 +98,6 @@ TREE_FIELDS = ("lft", "rght", "tree_id", "level")
 # Sent when a queryset update or a fixture load changed the public flag of elements (``pks``);
 # single saves, moves and deletes report through Django's own post_save and post_delete.
 public_flags_changed = Signal()
-
-# Reference codes: upper-case letters and digits in hyphen-separated parts ("T-S2", "TT3").
-CODE_PATTERN = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 
 # The letter(s) of each kind in an automatically assigned code, followed by a number.
 KIND_CODE_LETTERS: dict[str, str] = {
@@ -143,6 +154,11 @@ def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
     if parent_kind is None:
         return (Kind.DOCUMENT,)
     return ALLOWED_CHILDREN.get(parent_kind, ())
+
+
+def allowed_parent_kinds(kind: str) -> tuple[str, ...]:
+    """The kinds an element of ``kind`` may stand under (the other side of ALLOWED_CHILDREN)."""
+    return tuple(parent for parent, children in ALLOWED_CHILDREN.items() if kind in children)
 
 
 def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElement]:
@@ -290,26 +306,333 @@ class StrategyElementQuerySet(TreeQuerySet):
     delete.queryset_only = True
 
 
+@dataclass(frozen=True)
+class RestoredElement:
+    """What ``restore_deleted`` brought back: the element, how many elements in all (it and
+    its subtree), how many sources, and a note when it could not go back to its old place."""
+
+    element: StrategyElement
+    count: int
+    sources: int
+    place: str
+
+
 class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet)):
     def get_queryset(self, *args, **kwargs) -> StrategyElementQuerySet:
         # An element's URL depends on its edition's status (plain while in force, under
         # /utgaver/<periode>/ otherwise): fetched in the same query, never one per element.
         return super().get_queryset(*args, **kwargs).select_related("edition")
 
-    def move_node(self, node, target, position="last-child"):
-        """Every move, from the admin's drag and drop or from code, goes through here."""
+    def move_node(
+        self,
+        node,
+        target,
+        position="last-child",
+        expected_version: int | None = None,
+        expected_target_version: int | None = None,
+    ):
+        """Every move, from the admin's drag and drop or from code, goes through here. The
+        expected versions are those the editor's tree list showed: a moved or edited node or
+        target since then refuses the move (``StaleVersion``). The move saves the node, which
+        counts its version up."""
         with tree_lock():
             node.refresh_from_db()
             target.refresh_from_db()
+            check_version(node, expected_version)
+            check_version(target, expected_target_version)
             new_parent = target if position in ("first-child", "last-child") else target.parent
-            node.check_parent_kind(new_parent)
             if target.edition_id != node.edition_id:
                 raise ValidationError(
                     {"parent": "Et element kan bare flyttes innenfor sin egen utgave."}
                 )
+            node.validate_under(new_parent)
             super().move_node(node, target, position)
             node.refresh_from_db()
             node.update_paths()
+
+    def restore_deleted(
+        self,
+        code: str,
+        user=None,
+        expected_tombstone: int | None = None,
+        edition: Edition | None = None,
+    ) -> RestoredElement:
+        """Brings a deleted element back with everything its deletion took along (the
+        subtree and the sources), in one transaction: same code (and primary key where it is
+        free), under its former parent wherever that is now, after the sibling it followed,
+        with its text and published state as deleted. Its tombstones go, so its links answer
+        again instead of 410. ``expected_tombstone`` is the tombstone the editor saw: if the
+        element was restored and deleted again since, the restore is refused. Codes repeat
+        across editions: ``edition`` names the one (None: the latest deletion of the code)."""
+        with tree_lock():
+            tombstone = DeletedElement.objects.of_code(code, edition).first()
+            if tombstone is None or (
+                expected_tombstone is not None and tombstone.pk != expected_tombstone
+            ):
+                if self.filter(code=code, **({"edition": edition} if edition else {})).exists():
+                    raise ValidationError(f"«{code}» er allerede gjenopprettet av noen andre.")
+                if tombstone is None:
+                    raise ValidationError(
+                        f"Det finnes ikke noe slettet element med koden «{code}»."
+                    )
+                raise ValidationError(
+                    f"«{code}» er gjenopprettet og slettet på nytt etter at du åpnet siden. "
+                    "Ingenting er gjenopprettet; se over den nye slettingen og prøv igjen."
+                )
+            batch = {
+                stone.code: stone
+                for stone in DeletedElement.objects.filter(
+                    edition_id=tombstone.edition_id, deleted_with=tombstone.deleted_with
+                )
+            }
+            records = {}
+            for record in StrategyElement.history.filter(
+                edition_id=tombstone.edition_id, code__in=batch, history_type="-"
+            ).order_by("history_date", "history_id"):
+                records[record.code] = record  # the latest deletion of each code wins
+            if code not in records:
+                raise ValidationError(
+                    f"Det finnes ingen lagret versjon av «{code}», så det kan ikke gjenopprettes."
+                )
+            parent, gone_parent = self.parent_of_deleted(records[code])
+            if gone_parent is not None:
+                raise ValidationError(
+                    f"Det overordnede elementet «{gone_parent}» er også slettet. "
+                    "Gjenopprett det først"
+                    + (
+                        " – da kommer dette elementet tilbake sammen med det."
+                        if tombstone.deleted_with != tombstone.code
+                        else "."
+                    )
+                )
+            # The subtree as it was deleted: the batch's records below this one, in tree order.
+            children: dict[int, list] = {}
+            for record in records.values():
+                children.setdefault(record.parent_id, []).append(record)
+            subtree, stack = [], [records[code]]
+            while stack:
+                record = stack.pop()
+                subtree.append(record)
+                stack.extend(children.get(record.id, []))
+            subtree.sort(key=lambda record: batch[record.code].tree_order)
+            subtree.remove(records[code])
+            subtree.insert(0, records[code])
+            DeletedElement.objects.filter(
+                edition_id=tombstone.edition_id, code__in=[record.code for record in subtree]
+            ).delete()
+
+            restored: dict[int, StrategyElement] = {}
+            place = ""
+            for record in subtree:
+                element = self.model(
+                    pk=None if self.filter(pk=record.id).exists() else record.id,
+                    parent=parent if record.code == code else restored[record.parent_id],
+                    kind=record.kind,
+                    code=record.code,
+                    title=record.title,
+                    slug=record.slug,
+                    body=record.body,
+                    is_published=record.is_published,
+                    version=record.version + 1,
+                )
+                element.full_clean()
+                if record.code == code and parent is not None:
+                    place = self._make_room(element, parent, tombstone)
+                # Its descendants follow in tree order, each as the last child of its parent.
+                element._history_user = user
+                element._change_reason = "Gjenopprettet etter sletting"
+                element.save(force_insert=True)
+                self.filter(pk=element.pk).update(created_at=record.created_at)
+                restored[record.id] = element
+            sources = Source.objects.restore_deleted(
+                restored, deleted_with=tombstone.deleted_with, user=user
+            )
+            element = self.get(pk=restored[records[code].id].pk)
+        return RestoredElement(
+            element=element,
+            count=len(restored),
+            sources=sources,
+            place=place,
+        )
+
+    def parent_of_deleted(self, record) -> tuple[StrategyElement | None, str | None]:
+        """Where a deleted element (its history's deletion row, or its tombstone) goes back:
+        its former parent as it is now, or ``(None, "<code> <title>")`` when that parent is
+        deleted too. Read from the history, since the tombstone names a parent only where the
+        public could see it."""
+        if isinstance(record, DeletedElement):
+            record = (
+                StrategyElement.history.filter(
+                    edition_id=record.edition_id, code=record.code, history_type="-"
+                )
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+        if record is None or record.parent_id is None:
+            return None, None
+        parent = self.filter(pk=record.parent_id).first()
+        if parent is not None:
+            return parent, None
+        gone = (
+            StrategyElement.history.filter(id=record.parent_id)
+            .order_by("-history_date", "-history_id")
+            .values_list("code", "title")
+            .first()
+        ) or ("", "")
+        return None, f"{gone[0]} {gone[1]}".strip()
+
+    def _make_room(self, element, parent, tombstone) -> str:
+        """Sets a restored element up to be inserted where it stood: after the sibling it
+        followed, or first, or (when that is no longer possible) last. Returns a note for the
+        last case."""
+        siblings = self.filter(parent=parent).order_by("lft")
+        if not tombstone.tree_order:
+            note = f"sist under «{parent}», fordi den gamle plassen ikke er kjent"
+            target, position = parent, "last-child"
+        elif tombstone.previous_sibling_code:
+            previous = siblings.filter(code=tombstone.previous_sibling_code).first()
+            if previous is None:
+                note = (
+                    f"sist under «{parent}», fordi «{tombstone.previous_sibling_code}», som "
+                    "det stod etter, ikke lenger står der"
+                )
+                target, position = parent, "last-child"
+            else:
+                note, target, position = "", previous, "right"
+        else:
+            first = siblings.first()
+            note, target, position = "", first or parent, "left" if first else "last-child"
+        self.insert_node(element, target, position, save=False, allow_existing_pk=True)
+        return note
+
+    # The editors' moves: drag and drop, «Flytt opp», «Flytt ned», «Flytt til …» and the undo
+    # of any of them all end in move_element, one transaction under the tree lock.
+
+    def move_element(
+        self,
+        element: StrategyElement,
+        target: StrategyElement,
+        position: str,
+        user=None,
+        expected_version: int | None = None,
+        expected_target_version: int | None = None,
+    ) -> Move:
+        """Moves ``element`` relative to ``target`` (mptt's positions: "first-child",
+        "last-child", "left", "right"), records the move in the element's history and returns
+        where it stood before and stands now. Refuses with a Norwegian ``ValidationError``."""
+        if position not in MOVE_POSITIONS:
+            raise ValidationError("Ukjent plassering for flyttingen.")
+        with tree_lock():
+            element = self.get(pk=element.pk)
+            target = self.get(pk=target.pk)
+            element.check_movable(user)
+            if element.pk == target.pk or element.is_ancestor_of(target):
+                raise ValidationError(f"«{element}» kan ikke flyttes inn i seg selv.")
+            before = Placement.of(element)
+            # mptt's move_node saves the node before its path is updated; the one version
+            # recorded is the one below, with the new path and the reason.
+            element.skip_history_when_saving = True
+            self.move_node(
+                element,
+                target,
+                position,
+                expected_version=expected_version,
+                expected_target_version=expected_target_version,
+            )
+            del element.skip_history_when_saving
+            element.refresh_from_db()
+            StrategyElement.history.bulk_history_create(
+                [element], update=True, default_user=user, default_change_reason="Flyttet"
+            )
+            return Move(element, before, Placement.of(element))
+
+    def move_up(self, element: StrategyElement, user=None) -> Move:
+        """Swaps the element with the sibling before it."""
+        return self._move_step(element, user, up=True)
+
+    def move_down(self, element: StrategyElement, user=None) -> Move:
+        """Swaps the element with the sibling after it."""
+        return self._move_step(element, user, up=False)
+
+    def _move_step(self, element: StrategyElement, user, up: bool) -> Move:
+        with tree_lock():
+            element = self.get(pk=element.pk)
+            element.check_movable(user)
+            neighbour = element.get_previous_sibling() if up else element.get_next_sibling()
+            if neighbour is None:
+                raise ValidationError(f"«{element}» står allerede {'øverst' if up else 'nederst'}.")
+            return self.move_element(element, neighbour, "left" if up else "right", user)
+
+    def move_back(self, element: StrategyElement, placement: Placement, user=None) -> Move:
+        """Puts an element back where a move found it (the undo of a move): under the same
+        parent, right after the same sibling. Refused when that place no longer exists."""
+        with tree_lock():
+            parent = self.filter(pk=placement.parent_id).first()
+            after = self.filter(pk=placement.after_id).first() if placement.after_id else None
+            if parent is None or (placement.after_id and after is None):
+                raise ValidationError("Plassen elementet stod på, finnes ikke lenger.")
+            if after is not None and after.parent_id != parent.pk:
+                raise ValidationError(
+                    f"«{after}» står ikke lenger under «{parent}»; flytt elementet med "
+                    "«Flytt til …» i stedet."
+                )
+            if after is not None:
+                return self.move_element(element, after, "right", user)
+            return self.move_element(element, parent, "first-child", user)
+
+    def copy_edition(self, source: Edition, target: Edition, user=None) -> None:
+        """Inserts a copy of ``source``'s tree into ``target`` (empty), level by level, in one
+        transaction under the tree lock: the nested-set numbers are the source's with a new
+        tree id, so the order is kept exactly. Every copy remembers its original
+        (``predecessor``); every copy and source gets its first history row."""
+        with tree_lock():
+            elements = list(self.filter(edition=source).order_by("level", "lft"))
+            if not elements:
+                return
+            tree_id = (self.aggregate(models.Max("tree_id"))["tree_id__max"] or 0) + 1
+            copies: dict[int, StrategyElement] = {}
+            reason = f"Kopiert fra utgave {source.period_label}"
+            for level in sorted({element.level for element in elements}):
+                batch = []
+                for element in (e for e in elements if e.level == level):
+                    duplicate = self.model(
+                        edition=target,
+                        predecessor_id=element.pk,
+                        parent=copies[element.parent_id] if element.parent_id else None,
+                        kind=element.kind,
+                        code=element.code,
+                        title=element.title,
+                        slug=element.slug,
+                        path=element.path,
+                        body=element.body,
+                        is_published=element.is_published,
+                        is_public=False,  # a draft edition; refresh_public below derives it anyway
+                        lft=element.lft,
+                        rght=element.rght,
+                        level=element.level,
+                        tree_id=tree_id,
+                    )
+                    copies[element.pk] = duplicate
+                    batch.append(duplicate)
+                self.bulk_create(batch)
+                self.model.history.bulk_history_create(
+                    batch, default_user=user, default_change_reason=reason
+                )
+            sources = [
+                Source(
+                    element=copies[source_row.element_id],
+                    number=source_row.number,
+                    text=source_row.text,
+                    url=source_row.url,
+                    anchor=source_row.anchor,
+                )
+                for source_row in Source.objects.filter(element__edition=source)
+            ]
+            Source.objects.bulk_create(sources)
+            Source.history.bulk_history_create(
+                sources, default_user=user, default_change_reason=reason
+            )
+            self.filter(edition=target).refresh_public()
 
     def rebuild(self, *args, **kwargs) -> None:
         with tree_lock():
@@ -320,212 +643,30 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             super().partial_rebuild(*args, **kwargs)
 
 
-class EditionStatus(models.TextChoices):
-    DRAFT = "utkast", "Utkast"
-    CONSULTATION = "horing", "Høring"
-    IN_FORCE = "gjeldende", "Gjeldende"
-    SUPERSEDED = "erstattet", "Erstattet"
+MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
 
 
-PERIOD_PATTERN = re.compile(r"(\d{4})-(\d{4})")
-DEFAULT_ADOPTED_BY = "Representantskapet i Osloregionen IPR"
+@dataclass(frozen=True)
+class Placement:
+    """Where an element stands: under which parent, right after which sibling (None: first).
+    Enough to put it back there (``move_back``)."""
+
+    parent_id: int | None
+    after_id: int | None
+
+    @classmethod
+    def of(cls, element: StrategyElement) -> Placement:
+        previous = element.get_previous_sibling()
+        return cls(element.parent_id, previous.pk if previous else None)
 
 
-def validate_period(value: str) -> None:
-    match = PERIOD_PATTERN.fullmatch(value or "")
-    if match is None or int(match.group(2)) < int(match.group(1)):
-        raise ValidationError(
-            "Perioden skrives som to årstall med bindestrek, det første ikke etter det andre, "
-            "f.eks. «2029-2032»."
-        )
+@dataclass(frozen=True)
+class Move:
+    """One move an editor made: the element as it stands now, and its place before and after."""
 
-
-class EditionManager(models.Manager):
-    def in_force(self) -> Edition | None:
-        return self.filter(status=EditionStatus.IN_FORCE).first()
-
-    def start_new(self, period: str, user=None) -> Edition:
-        """«Start ny utgave»: copy the edition in force - every element with its text, order,
-        publication state and sources - into a new draft edition, in one transaction. Each
-        copy remembers the element it came from (``predecessor``: the same work). The edition
-        in force is not touched."""
-        validate_period(period)
-        with tree_lock():
-            current = self.select_for_update().filter(status=EditionStatus.IN_FORCE).first()
-            if current is None:
-                raise ValidationError("Det finnes ingen gjeldende utgave å kopiere.")
-            if self.filter(period=period).exists():
-                raise ValidationError(f"Det finnes allerede en utgave for {period}.")
-            if self.filter(status__in=[EditionStatus.DRAFT, EditionStatus.CONSULTATION]).exists():
-                raise ValidationError(
-                    "Det finnes allerede en ny utgave under arbeid (utkast eller høring)."
-                )
-            edition = self.create(
-                period=period,
-                status=EditionStatus.DRAFT,
-                adopted_by=current.adopted_by,
-                copied_from=current,
-            )
-            copy_edition_tree(current, edition, user)
-        return edition
-
-    def for_new_document(self) -> Edition:
-        """The edition of a document created without one (the admin's «Legg til», a test's
-        factory): the edition in force while it has no document, else a new draft edition for
-        the next free period (in force when it is the portal's first)."""
-        in_force = self.filter(status=EditionStatus.IN_FORCE).first()
-        if in_force is not None and not in_force.elements.exists():
-            return in_force  # its document was deleted: a new one (a restore) takes its place
-        last = self.order_by("-period").values_list("period", flat=True).first()
-        start = int(last[5:]) + 1 if last else timezone.localdate().year
-        first = not self.exists()
-        return self.create(
-            period=f"{start}-{start + 3}",
-            status=EditionStatus.IN_FORCE if first else EditionStatus.DRAFT,
-            in_force_since=timezone.now() if first else None,
-            answers_unqualified_links=first,
-        )
-
-
-class Edition(models.Model):
-    """One edition of the strategic document (one four-year period), with its own tree of
-    elements. The verbs that change editions (start, consult, adopt) live in
-    strategy/editions.py and run in one transaction under the tree lock."""
-
-    period = models.CharField(
-        "periode",
-        max_length=9,
-        unique=True,
-        validators=[validate_period],
-        help_text="To årstall med bindestrek, f.eks. «2029-2032». Brukes i adressene.",
-    )
-    status = models.CharField(
-        "status", max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT
-    )
-    adopted_by = models.CharField("vedtatt av", max_length=200, default=DEFAULT_ADOPTED_BY)
-    adopted_on = models.DateField("vedtaksdato", null=True, blank=True)
-    case_reference = models.CharField("saksnummer", max_length=100, blank=True)
-    consultation_deadline = models.DateField("høringsfrist", null=True, blank=True)
-    in_force_since = models.DateTimeField("gjeldende fra", null=True, blank=True, editable=False)
-    superseded_at = models.DateTimeField("erstattet", null=True, blank=True, editable=False)
-    replaced_by = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="replaces",
-        verbose_name="erstattet av",
-    )
-    copied_from = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="copies",
-        verbose_name="kopiert fra",
-    )
-    # Links printed before editions existed ("/r/T-S2/", plain paths) name this edition's
-    # elements for ever, whichever edition is in force later.
-    answers_unqualified_links = models.BooleanField(
-        "svarer på lenker uten utgave", default=False, editable=False
-    )
-    created_at = models.DateTimeField("opprettet", auto_now_add=True)
-
-    objects = EditionManager()
-
-    class Meta:
-        verbose_name = "utgave"
-        verbose_name_plural = "utgaver"
-        ordering = ["-period"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["status"],
-                condition=models.Q(status="gjeldende"),
-                name="one_edition_in_force",
-            ),
-            models.UniqueConstraint(
-                fields=["answers_unqualified_links"],
-                condition=models.Q(answers_unqualified_links=True),
-                name="one_edition_for_unqualified_links",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period_label} ({self.get_status_display().lower()})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("strategy:edition-front-page", kwargs={"period": self.period})
-
-    @property
-    def period_label(self) -> str:
-        """2025–2028, with the en dash of printed text."""
-        return self.period.replace("-", "–")
-
-    @property
-    def is_in_force(self) -> bool:
-        return self.status == EditionStatus.IN_FORCE
-
-    @property
-    def is_public(self) -> bool:
-        return edition_is_public(self.status)
-
-    def root(self) -> StrategyElement | None:
-        return StrategyElement.objects.filter(edition=self, parent__isnull=True).first()
-
-    def _set_status(self, status: str, **fields) -> None:
-        """Write the status and re-derive the public flag of the edition's tree (the draft
-        edition's document counts as unpublished: strategy/public.py)."""
-        for name, value in {"status": status, **fields}.items():
-            setattr(self, name, value)
-        Edition.objects.filter(pk=self.pk).update(status=status, **fields)
-        StrategyElement.objects.filter(edition=self).refresh_public()
-
-    def send_to_consultation(self, deadline: datetime.date) -> None:
-        """Utkast → høring: the public sees the edition, marked as a consultation draft."""
-        with tree_lock():
-            self.refresh_from_db()
-            if self.status != EditionStatus.DRAFT:
-                raise ValidationError("Bare en utgave i utkast kan sendes på høring.")
-            if deadline is None:
-                raise ValidationError("Høringsfristen må fylles ut.")
-            self._set_status(EditionStatus.CONSULTATION, consultation_deadline=deadline)
-        ContentVersion.bump()
-
-    def adopt(self, adopted_on: datetime.date | None = None, case_reference: str = "") -> None:
-        """Utkast or høring → gjeldende; the edition in force until now → erstattet, with the
-        date and this edition as its successor. One transaction: the portal never has two
-        editions in force, nor none."""
-        with tree_lock():
-            self.refresh_from_db()
-            if self.status not in (EditionStatus.DRAFT, EditionStatus.CONSULTATION):
-                raise ValidationError("Bare en utgave i utkast eller på høring kan vedtas.")
-            if not StrategyElement.objects.filter(edition=self, parent__isnull=True).exists():
-                raise ValidationError("Utgaven har ikke noe dokument.")
-            now = timezone.now()
-            former = Edition.objects.select_for_update().filter(status=EditionStatus.IN_FORCE)
-            for edition in former:
-                edition._set_status(EditionStatus.SUPERSEDED, superseded_at=now, replaced_by=self)
-            self._set_status(
-                EditionStatus.IN_FORCE,
-                in_force_since=now,
-                adopted_on=adopted_on or self.adopted_on,
-                case_reference=case_reference or self.case_reference,
-            )
-        ContentVersion.bump()
-
-    def url_for_path(self, path: str) -> str:
-        """The URL of an element path in this edition: the plain URL while in force."""
-        if self.is_in_force:
-            if not path:
-                return reverse("strategy:front-page")
-            return reverse("strategy:element", kwargs={"element_path": path})
-        if not path:
-            return reverse("strategy:edition-front-page", kwargs={"period": self.period})
-        return reverse(
-            "strategy:edition-element", kwargs={"period": self.period, "element_path": path}
-        )
+    element: StrategyElement
+    before: Placement
+    after: Placement
 
 
 class StrategyElement(MPTTModel):
@@ -565,20 +706,26 @@ class StrategyElement(MPTTModel):
         "referansekode",
         max_length=20,
         blank=True,
+        validators=[validate_code],
         help_text="Kort, permanent kode som brukes i lenker og sitater, f.eks. «T-S2». "
         "Står feltet tomt, får elementet neste ledige kode. Koden kan ikke endres senere.",
     )
-    title = models.CharField("tittel", max_length=500, blank=True)
-    slug = models.SlugField(
+    title = models.CharField("tittel", max_length=500, blank=True, validators=[validate_line])
+    # A CharField, not a SlugField: Django's slug check allows capitals, which
+    # ``validate_slug`` (the project's one rule) refuses with its own message.
+    slug = models.CharField(
         "adresse (slug)",
         max_length=80,
         blank=True,
+        db_index=True,
+        validators=[validate_slug],
         help_text="Lages fra tittelen når feltet står tomt; æ, ø og å blir ae, o og a.",
     )
     path = models.CharField("sti", max_length=MAX_PATH_LENGTH, editable=False)
     body = models.TextField(
         "brødtekst",
         blank=True,
+        validators=[validate_text, validate_body_length],
         help_text="Avsnitt skilles med en tom linje. Enkel Markdown: *kursiv*, **fet**, "
         "lister og lenker.",
     )
@@ -595,6 +742,14 @@ class StrategyElement(MPTTModel):
     )
     created_at = models.DateTimeField("opprettet", auto_now_add=True)
     updated_at = models.DateTimeField("sist endret", auto_now=True)
+    # Optimistic locking: one more on every save, draft, move and publish. An editor's form,
+    # confirmation page or tree list carries the number it was opened at, and a write
+    # expecting an older number is refused (see StaleVersion), so the second of two editors
+    # never silently undoes the first.
+    version = models.PositiveIntegerField("versjon", default=1, editable=False)
+
+    # The version a caller saw; ``save()`` refuses to write over a newer one. None: no check.
+    expected_version: int | None = None
 
     objects = StrategyElementManager()
     # Tree numbers are left out: a restore must never write an old lft/rght back into the tree.
@@ -646,6 +801,15 @@ class StrategyElement(MPTTModel):
         """The ``id`` this element carries on its parent's page."""
         return self.code.lower()
 
+    def check_movable(self, user=None) -> None:
+        """A document is the root of its strategy: moving it among the documents changes
+        which strategy the portal shows, so only a superuser may (``may_be_taken_down_by``)."""
+        if self.parent_id is None and not self.may_be_taken_down_by(user):
+            raise ValidationError(
+                f"«{self}» er et strategidokument og kan ikke flyttes av en redaktør. "
+                "Bare en superbruker kan flytte strategidokumentet."
+            )
+
     def check_parent_kind(self, parent: StrategyElement | None) -> None:
         parent_kind = parent.kind if parent else None
         if self.kind not in allowed_child_kinds(parent_kind):
@@ -662,38 +826,58 @@ class StrategyElement(MPTTModel):
                 }
             )
 
+    # Derived on save (the path, from the slugs) or by mptt (the tree numbers): no door sets
+    # them, and a new element has none yet. ``strategy.integrity`` checks them in a fixture.
+    DERIVED_FIELDS = frozenset({"path", "lft", "rght", "tree_id", "level"})
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), *self.DERIVED_FIELDS})
+
     def clean(self) -> None:
         super().clean()
+        self.check_rules()
+        self.check_code()
+
+    def check_rules(self) -> None:
+        """The rules about the element and its place that need nothing but its parent (in
+        memory): the kind under the parent, a title, an address that can be made, and no
+        reserved address at the top."""
         self.check_parent_kind(self.parent)
         if not self.title and self.kind != Kind.INTRODUCTION:
             raise ValidationError({"title": "Tittel må fylles ut."})
         if not self.title and not self.body:
             raise ValidationError({"body": "En tekst uten tittel må ha brødtekst."})
+        if self.parent and not self.slug_or_default():
+            raise ValidationError(
+                {"slug": "Det kan ikke lages en adresse av tittelen. Skriv inn en adresse."}
+            )
         if self.parent and not self.parent.parent and self.slug_or_default() in RESERVED_SLUGS:
             raise ValidationError(
                 {"slug": f"Adressen «{self.slug_or_default()}» er reservert av portalen."}
             )
-        self.check_code()
+
+    def validate_under(self, parent: StrategyElement | None) -> None:
+        """Everything ``full_clean()`` checks, for this element moved under ``parent``: a move
+        must not put an element where the form would refuse it."""
+        moved = copy.copy(self)  # its own field cache: setting the parent leaves self alone
+        moved.parent = parent
+        moved.full_clean()
 
     def check_code(self) -> None:
         """A code, once given, is permanent: it cannot change and a deleted element's code is
-        never handed out again (printed council documents still cite it)."""
-        if self.pk:
+        never handed out again (printed council documents still cite it). Its form is checked
+        by the field's validator (``validate_code``)."""
+        if not self.code:
+            if self.pk is not None:  # a stored element (a fixture's too) always has one
+                raise ValidationError({"code": MISSING_CODE_MESSAGE})
+            return  # a new element gets the next free code on save
+        if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values_list("code", flat=True).first()
             if stored is not None and stored != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{stored}» er permanent og kan ikke endres."}
                 )
             return
-        if not self.code:
-            return
-        if not CODE_PATTERN.fullmatch(self.code):
-            raise ValidationError(
-                {
-                    "code": "Referansekoden kan bare ha store bokstaver A–Z, sifre og "
-                    "bindestrek mellom delene, f.eks. «T-S2»."
-                }
-            )
         edition_id = self.edition_of_new_element()
         if type(self).objects.filter(edition_id=edition_id, code=self.code).exists():
             raise ValidationError(
@@ -756,9 +940,16 @@ class StrategyElement(MPTTModel):
             segment = f"{KIND_URL_SEGMENT[self.kind]}/{segment}"
         return f"{self.parent.path}/{segment}".strip("/")
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, expected_version: int | None = None, **kwargs) -> None:
+        """Saves under the tree lock. With ``expected_version`` (or the ``expected_version``
+        attribute, set by the admin's form), a newer version in the database is refused with
+        ``StaleVersion`` and nothing is written."""
+        if expected_version is not None:
+            self.expected_version = expected_version
         with tree_lock():
             self.slug = self.slug_or_default()
+            # A browser posts a textarea with CRLF: an untouched body must stay unchanged.
+            self.body = normalize_newlines(self.body)
             old_path = old_code = None
             # Whether the public saw this element before the write (None: a new element).
             self.was_public = None
@@ -766,19 +957,34 @@ class StrategyElement(MPTTModel):
                 stored = (
                     type(self)
                     .objects.filter(pk=self.pk)
-                    .values_list("path", "code", "parent_id", "is_public", *TREE_FIELDS)
+                    .values_list("path", "code", "parent_id", "is_public", "version", *TREE_FIELDS)
                     .first()
                 )
                 if stored is not None:
-                    old_path, old_code, stored_parent_id, self.was_public, *tree = stored
+                    old_path, old_code, stored_parent_id, self.was_public, stored_version, *tree = (
+                        stored
+                    )
+                    stored_tree = dict(zip(TREE_FIELDS, tree, strict=True))
                     # This copy may be older than a move or rename by someone else: compare
                     # the parent with the database's (so mptt moves instead of writing a
                     # stale parent next to fresh lft/rght), build the path on the parent's
                     # current path, and take the tree numbers as they are now, so that the
-                    # subtree updated below is this element's subtree and no other.
-                    self._mptt_cached_fields["parent"] = stored_parent_id
-                    for name, value in zip(TREE_FIELDS, tree, strict=True):
+                    # subtree updated below is this element's subtree and no other. Not the
+                    # parent while mptt's own move_node saves the node: it has moved the tree
+                    # numbers already (so they match the database) and saves to write the new
+                    # parent, which the database does not have yet.
+                    if any(getattr(self, name) != value for name, value in stored_tree.items()):
+                        self._mptt_cached_fields["parent"] = stored_parent_id
+                    for name, value in stored_tree.items():
                         setattr(self, name, value)
+                    if self.expected_version is not None and self.expected_version != (
+                        stored_version
+                    ):
+                        raise StaleVersion(self.pk, self.expected_version)
+                    self.version = stored_version + 1
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            self.expected_version = None  # consumed: the next save of this copy is a new one
             if old_code is not None and old_code != self.code:
                 raise ValidationError(
                     {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}
@@ -867,8 +1073,149 @@ class StrategyElement(MPTTModel):
         with tree_lock():
             return super().delete(*args, **kwargs)
 
+    def may_be_taken_down_by(self, user) -> bool:
+        """The document carries the whole strategy: unpublishing, deleting or moving it takes
+        everything down at once, so only a superuser may do it."""
+        return self.kind != Kind.DOCUMENT or bool(getattr(user, "is_superuser", False))
+
+    def restore_version(self, version, user=None, expected_version: int | None = None):
+        """Puts an earlier version's title, slug and body (``version``: a historical record of
+        this element) back on the element, in one transaction. Its place in the tree, kind and
+        code stay: an old version never rewrites the tree."""
+        with tree_lock():
+            element = type(self).objects.select_for_update().get(pk=self.pk)
+            check_version(element, expected_version)
+            for field in DRAFT_FIELDS:
+                setattr(element, field, getattr(version, field))
+            element.full_clean()
+            element._history_user = user
+            element._change_reason = f"Gjenopprettet versjon nr. {version.history_id}"
+            element.save()
+        return element
+
     def move_to(self, target, position="first-child"):
         type(self).objects.move_node(self, target, position)
+
+
+# The fields of an element an editor's form changes, with the labels the editor knows them by.
+EDITED_FIELDS: dict[str, str] = {
+    "parent_id": "Overordnet element",
+    "kind": "Type",
+    "title": "Tittel",
+    "slug": "Adresse (slug)",
+    "body": "Brødtekst",
+    "is_published": "Publisert",
+}
+
+
+class StaleVersion(ValidationError):
+    """The element was saved, moved or given a draft by someone else after this editor
+    opened it (their form, confirmation page or tree list): the write is refused."""
+
+    def __init__(self, pk: int, expected: int) -> None:
+        self.pk = pk
+        self.expected = expected
+        self.changed = changed_since(pk, expected)
+        what = f" Endret siden da: {', '.join(self.changed)}." if self.changed else ""
+        element = StrategyElement.objects.filter(pk=pk).first()
+        super().__init__(
+            f"«{element}» er endret av noen andre etter at du åpnet den"
+            f"{last_change_note(pk)}.{what} Ingenting er lagret.",
+            code="stale",
+        )
+
+
+def check_version(element: StrategyElement, expected: int | None) -> None:
+    """Refuses a write based on an older version of ``element`` (as read from the database
+    under the tree lock). ``expected`` None: the caller asks for no check."""
+    if expected is not None and element.version != expected:
+        raise StaleVersion(element.pk, expected)
+
+
+def changed_since(pk: int, version: int) -> list[str]:
+    """The labels of the fields that differ between ``version`` of an element (from its
+    history) and the element now, with «Utkast» when a draft was saved since."""
+    element = StrategyElement.objects.filter(pk=pk).first()
+    if element is None:
+        return []
+    then = (
+        StrategyElement.history.filter(id=pk, version__lte=version)
+        .order_by("-version", "-history_id")
+        .first()
+    )
+    changed = (
+        [
+            label
+            for field, label in EDITED_FIELDS.items()
+            if getattr(then, field) != getattr(element, field)
+        ]
+        if then is not None
+        else []
+    )
+    draft = PendingChange.objects.filter(element_id=pk).first()
+    if draft is not None and (then is None or draft.updated_at > then.history_date):
+        changed.append("Utkast")
+    return changed
+
+
+def last_change_note(pk: int) -> str:
+    """« (sist av kari 28.11.2026 kl. 14.03)»: who saved the element (or its draft) last."""
+    saved = (
+        StrategyElement.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    draft = PendingChange.objects.filter(element_id=pk).select_related("author").first()
+    candidates = []
+    if saved is not None:
+        candidates.append((saved.history_date, saved.history_user))
+    if draft is not None:
+        candidates.append((draft.updated_at, draft.author))
+    if not candidates:
+        return ""
+    when, who = max(candidates, key=lambda candidate: candidate[0])
+    name = who.get_username() if who is not None else "ukjent"
+    return f" (sist av {name} {localtime(when):%d.%m.%Y kl. %H.%M})"
+
+
+class SourceManager(models.Manager):
+    def restore_deleted(
+        self, elements: dict[int, StrategyElement], deleted_with: str, user=None
+    ) -> int:
+        """Recreates the sources that the deletion of ``deleted_with`` took along, on the
+        restored ``elements`` (keyed by their primary key at deletion). A source removed on
+        its own before that deletion stays removed. Runs inside ``restore_deleted``."""
+        latest = {}
+        for record in Source.history.filter(element_id__in=elements).order_by(
+            "history_date", "history_id"
+        ):
+            latest[record.id] = record
+        restored = 0
+        for record in latest.values():
+            if record.history_type != "-" or record.history_change_reason != (
+                deleted_along_reason(deleted_with)
+            ):
+                continue
+            source = Source(
+                pk=None if self.filter(pk=record.id).exists() else record.id,
+                element=elements[record.element_id],
+                number=record.number,
+                text=record.text,
+                url=record.url,
+                anchor=record.anchor,
+            )
+            source._history_user = user
+            source._change_reason = "Gjenopprettet etter sletting"
+            source.save(force_insert=True)
+            restored += 1
+        return restored
+
+
+def deleted_along_reason(code: str) -> str:
+    """The history's reason on everything a deletion of ``code`` took along; it is how a
+    restore tells those rows from ones removed on their own earlier."""
+    return f"Slettet med {code}"
 
 
 class Source(models.Model):
@@ -883,14 +1230,24 @@ class Source(models.Model):
     number = models.PositiveSmallIntegerField(
         "nummer", help_text="Fotnotens nummer i dokumentet, f.eks. 1 for [1]."
     )
-    text = models.TextField("tekst")
-    url = models.URLField("lenke", max_length=500, blank=True)
+    text = models.TextField("tekst", validators=[validate_text, validate_source_text_length])
+    # Not a URLField: that allows ftp and refuses mailto; ``validate_link`` is the rule.
+    url = models.CharField(
+        "lenke",
+        max_length=500,
+        blank=True,
+        validators=[validate_link],
+        help_text="En adresse som begynner med https://, http:// eller mailto:.",
+    )
     anchor = models.CharField(
         "henviser til",
         max_length=200,
         blank=True,
+        validators=[validate_line],
         help_text="Ordene i brødteksten som fotnoten hører til; merket settes rett etter dem.",
     )
+
+    objects = SourceManager()
 
     class Meta:
         ordering = ["number"]
@@ -907,12 +1264,22 @@ class Source(models.Model):
     def __str__(self) -> str:
         return f"[{self.number}] {self.text[:80]}"
 
+    def save(self, *args, **kwargs) -> None:
+        # A browser posts a textarea with CRLF: an untouched text must stay unchanged.
+        self.text = normalize_newlines(self.text)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return f"{self.element.get_absolute_url()}#{self.html_id}"
 
     @property
     def html_id(self) -> str:
         return f"kilde-{self.number}"
+
+    @property
+    def marker_html_id(self) -> str:
+        """The ``id`` of its marker in the text, where the source's «Tilbake» link leads."""
+        return f"henvisning-{self.number}"
 
 
 # The fields an editor can change in a draft and get back from an earlier version.
@@ -929,9 +1296,14 @@ class PendingChange(models.Model):
         related_name="pending_change",
         verbose_name="element",
     )
-    title = models.CharField("tittel", max_length=500, blank=True)
-    slug = models.SlugField("adresse (slug)", max_length=80, blank=True)
-    body = models.TextField("brødtekst", blank=True)
+    # The same rules as the element's fields: a draft becomes the element when published.
+    title = models.CharField("tittel", max_length=500, blank=True, validators=[validate_line])
+    slug = models.CharField(
+        "adresse (slug)", max_length=80, blank=True, db_index=True, validators=[validate_slug]
+    )
+    body = models.TextField(
+        "brødtekst", blank=True, validators=[validate_text, validate_body_length]
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -942,12 +1314,22 @@ class PendingChange(models.Model):
     )
     updated_at = models.DateTimeField("sist lagret", auto_now=True)
 
+    # Every save, publication and discard of a draft, with who and when: a discarded draft's
+    # text stays readable in the element's history.
+    history = HistoricalRecords(
+        verbose_name="utkasthistorikk", verbose_name_plural="utkasthistorikk"
+    )
+
     class Meta:
         verbose_name = "utkast"
         verbose_name_plural = "utkast"
 
     def __str__(self) -> str:
         return f"Utkast til {self.element}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = normalize_newlines(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:strategy_strategyelement_preview", args=[self.element_id])
@@ -958,19 +1340,60 @@ class PendingChange(models.Model):
             setattr(element, field, getattr(self, field))
         return element
 
+    def changed_fields(self, element: StrategyElement) -> list[str]:
+        """The labels of the fields in which the draft differs from the live element."""
+        return [
+            str(type(self)._meta.get_field(field).verbose_name)
+            for field in DRAFT_FIELDS
+            if getattr(self, field) != getattr(element, field)
+        ]
+
+    def discard(self, user=None, reason: str = "Forkastet") -> None:
+        """Throws the draft away; the public page is untouched, and the draft's text stays in
+        its history (who discarded it, when)."""
+        with tree_lock():
+            draft = type(self).objects.select_for_update().filter(pk=self.pk).first()
+            if draft is None:
+                raise ValidationError("Utkastet finnes ikke lenger (publisert eller forkastet).")
+            draft._history_user = user
+            draft._change_reason = reason
+            draft.delete()
+
+
+def save_draft(
+    element: StrategyElement, values: dict, user=None, expected_version: int | None = None
+) -> PendingChange:
+    """Keeps ``values`` (title, slug, body) as the element's unpublished draft, in one
+    transaction. The draft counts as a new version of the element (so a form opened before it
+    is stale), but the element's row, its history and the public pages stay as they are."""
+    with tree_lock():
+        stored = StrategyElement.objects.select_for_update().get(pk=element.pk)
+        check_version(stored, expected_version)
+        draft, _ = PendingChange.objects.update_or_create(
+            element=stored,
+            defaults={**{field: values.get(field, "") for field in DRAFT_FIELDS}, "author": user},
+        )
+        StrategyElement.objects.filter(pk=stored.pk).update(version=models.F("version") + 1)
+    return draft
+
 
 # The public text of an element: a change of these while the public sees it needs a note.
 PUBLIC_TEXT_FIELDS = ("title", "body")
 CHANGE_NOTE_MAX_LENGTH = 100  # simple-history's change reason column
 
 
-def publish(element: StrategyElement, user=None, note: str = "") -> StrategyElement:
-    """Makes an element live with its pending draft applied, in one transaction. A change of
-    the text the public already sees needs a short change note («Språklig rettelse»): it is
-    listed publicly under «Endringer» on the element's page."""
+def publish(
+    element: StrategyElement, user=None, expected_version: int | None = None, note: str = ""
+) -> StrategyElement:
+    """Makes an element live with its pending draft applied, in one transaction. With
+    ``expected_version`` (what the editor's confirmation page showed), a newer version or
+    draft is refused with ``StaleVersion``. A change of the text the public already sees
+    needs a short change note («Språklig rettelse»): it is listed publicly under «Endringer»
+    on the element's page."""
     note = " ".join(note.split())
     with tree_lock():
         element = StrategyElement.objects.select_for_update().get(pk=element.pk)
+        check_version(element, expected_version)
         before = {field: getattr(element, field) for field in PUBLIC_TEXT_FIELDS}
         draft = PendingChange.objects.filter(element=element).first()
         if draft is not None:
@@ -993,59 +1416,10 @@ def publish(element: StrategyElement, user=None, note: str = "") -> StrategyElem
         element._change_reason = note or "Publisert"
         element.save()
         if draft is not None:
+            draft._history_user = user
+            draft._change_reason = "Publisert"
             draft.delete()
     return element
-
-
-def copy_edition_tree(source: Edition, target: Edition, user=None) -> None:
-    """Insert a copy of ``source``'s tree into ``target`` (empty), level by level: the nested-set
-    numbers are the source's with a new tree id, so the order is kept exactly. Runs inside the
-    caller's tree lock; every copy and source gets its first history row."""
-    elements = list(StrategyElement.objects.filter(edition=source).order_by("level", "lft"))
-    if not elements:
-        return
-    tree_id = (StrategyElement.objects.aggregate(models.Max("tree_id"))["tree_id__max"] or 0) + 1
-    copies: dict[int, StrategyElement] = {}
-    reason = f"Kopiert fra utgave {source.period_label}"
-    for level in sorted({element.level for element in elements}):
-        batch = []
-        for element in (e for e in elements if e.level == level):
-            copy = StrategyElement(
-                edition=target,
-                predecessor_id=element.pk,
-                parent=copies[element.parent_id] if element.parent_id else None,
-                kind=element.kind,
-                code=element.code,
-                title=element.title,
-                slug=element.slug,
-                path=element.path,
-                body=element.body,
-                is_published=element.is_published,
-                is_public=False,  # a draft edition; refresh_public below derives it anyway
-                lft=element.lft,
-                rght=element.rght,
-                level=element.level,
-                tree_id=tree_id,
-            )
-            copies[element.pk] = copy
-            batch.append(copy)
-        StrategyElement.objects.bulk_create(batch)
-        StrategyElement.history.bulk_history_create(
-            batch, default_user=user, default_change_reason=reason
-        )
-    sources = [
-        Source(
-            element=copies[source_row.element_id],
-            number=source_row.number,
-            text=source_row.text,
-            url=source_row.url,
-            anchor=source_row.anchor,
-        )
-        for source_row in Source.objects.filter(element__edition=source)
-    ]
-    Source.objects.bulk_create(sources)
-    Source.history.bulk_history_create(sources, default_user=user, default_change_reason=reason)
-    StrategyElement.objects.filter(edition=target).refresh_public()
 
 
 class ElementPathQuerySet(models.QuerySet):
@@ -1084,6 +1458,16 @@ class ElementPath(models.Model):
         return reverse("strategy:element", kwargs={"element_path": self.path})
 
 
+class DeletedElementQuerySet(models.QuerySet):
+    def of_code(self, code: str, edition: Edition | None = None) -> DeletedElementQuerySet:
+        """The tombstones of ``code``, latest deletion first; of one edition when given (codes
+        repeat across editions)."""
+        stones = self.filter(code=code)
+        if edition is not None:
+            stones = stones.filter(edition=edition)
+        return stones.order_by("-deleted_at", "-pk")
+
+
 class DeletedElement(models.Model):
     """The tombstone of a deleted element: its code stays issued, and, if the public could see
     it when it was deleted, its old URLs answer 410 Gone with a page saying what it was, when
@@ -1102,6 +1486,22 @@ class DeletedElement(models.Model):
     # is never issued again; but its links stay plain 404s, as before it was deleted.
     was_public = models.BooleanField("var offentlig da det ble slettet", default=False)
     deleted_at = models.DateTimeField("slettet", auto_now_add=True)
+    # What a restore needs to put the element back where it stood, with what went with it.
+    deleted_with = models.CharField(
+        "slettet sammen med",
+        max_length=20,
+        blank=True,
+        help_text="Koden til elementet som ble slettet (seg selv, eller en forfar som tok "
+        "dette elementet med seg).",
+    )
+    previous_sibling_code = models.CharField(
+        "stod etter", max_length=20, blank=True, help_text="Tom: stod først under forelderen."
+    )
+    tree_order = models.PositiveIntegerField(
+        "plass i treet", default=0, help_text="lft ved slettingen; 0: ikke kjent."
+    )
+
+    objects = DeletedElementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "slettet element"
@@ -1121,11 +1521,13 @@ class DeletedElement(models.Model):
 
 
 @receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
-def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
+def record_deleted_element(sender, instance: StrategyElement, origin=None, **kwargs) -> None:
     """Runs for every element a delete removes, also the descendants that the cascade takes
     with it and rows deleted through a queryset or the admin's bulk action. What is recorded is
-    read from the database (one query): the instance may be a copy older than a move."""
-    fields = ("title", "body", "path", "is_public")
+    read from the database (one query): the instance may be a copy older than a move.
+    ``origin`` is the element whose deletion started it all (every delete goes through
+    ``delete()``)."""
+    fields = ("title", "body", "path", "is_public", "lft")
     stored = (
         StrategyElement.objects.filter(pk=instance.pk)
         .values(*fields, "parent__code", "parent__title", "parent__is_public")
@@ -1135,6 +1537,17 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
     ElementPath.objects.record(instance.edition_id, stored["path"], instance.code)
     # Only what the public could see goes on the 410 page; a public element's parent is public.
     parent_shown = bool(stored["parent__is_public"])
+    deleted_with = origin.code if isinstance(origin, StrategyElement) else instance.code
+    previous = ""
+    if deleted_with == instance.code and instance.parent_id:
+        # Still in the tree: pre_delete runs before any row goes.
+        sibling = instance.get_previous_sibling()
+        previous = sibling.code if sibling is not None else ""
+    # The history's "-" row says what took it along (and nothing left over from an earlier
+    # save of this copy).
+    instance._change_reason = (
+        deleted_along_reason(deleted_with) if deleted_with != instance.code else None
+    )
     DeletedElement.objects.update_or_create(
         edition_id=instance.edition_id,
         code=instance.code,
@@ -1145,8 +1558,19 @@ def record_deleted_element(sender, instance: StrategyElement, **kwargs) -> None:
             "was_public": stored["is_public"],
             "parent_code": stored["parent__code"] if parent_shown else "",
             "parent_title": stored["parent__title"] if parent_shown else "",
+            "deleted_with": deleted_with,
+            "previous_sibling_code": previous,
+            "tree_order": stored["lft"],
         },
     )
+
+
+@receiver(pre_delete, sender=Source, dispatch_uid="strategy-source-deleted-along")
+def mark_source_deleted_along(sender, instance: Source, origin=None, **kwargs) -> None:
+    """A source that goes with its element's deletion says so in its history, so a restore of
+    that element brings back exactly these sources."""
+    if isinstance(origin, StrategyElement):
+        instance._change_reason = deleted_along_reason(origin.code)
 
 
 class ContentVersion(models.Model):
@@ -1172,7 +1596,6 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        from django.utils import timezone
 
         # One upsert: concurrent writers never race on creating the row.
         cls.objects.bulk_create(
@@ -1185,3 +1608,24 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls) -> ContentVersion | None:
         return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+
+
+class DeploymentObservation(models.Model):
+    """Something a running process noticed about its deployment that no system check can see
+    (checks see settings, not requests), kept so that ``manage.py check --deploy`` - another
+    process - can report it. See strategy/deployment.py."""
+
+    key = models.CharField("hva", max_length=50, unique=True)
+    detail = models.CharField("detalj", max_length=200, blank=True)
+    seen_at = models.DateTimeField("sist sett", auto_now=True)
+
+    class Meta:
+        verbose_name = "observasjon om driften"
+        verbose_name_plural = "observasjoner om driften"
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.detail})"
+
+
+# Search's own tables (the strategy's words, synonym groups) live in their own module.
+from .search_models import SearchWord, SynonymGroup, SynonymLink  # noqa: E402, F401

@@ -4,14 +4,17 @@ from django.contrib.auth.models import Group, Permission
 
 EDITOR_GROUP = "Redaktør"
 
-# Daily editing: the content, its footnotes, drafts, and reading the history. Nothing about
-# users, groups or the admin log.
+# Daily editing: the content, its footnotes, drafts, search's synonyms, and reading the
+# history. Nothing about users, groups or the admin log.
 EDITOR_PERMISSIONS = [
     *(f"{action}_strategyelement" for action in ("view", "add", "change", "delete")),
     *(f"{action}_source" for action in ("view", "add", "change", "delete")),
     *(f"{action}_pendingchange" for action in ("view", "add", "change", "delete")),
     "view_historicalstrategyelement",
     "view_historicalsource",
+    # Search's synonym groups are the secretariat's to keep (README: «Synonymer»).
+    *(f"{action}_synonymgroup" for action in ("view", "add", "change", "delete")),
+    "view_historicalsynonymgroup",
     # Editions: start, send to consultation and adopt (strategy/edition_admin.py).
     "view_edition",
     "change_edition",

@@ -1,76 +1,79 @@
 """Full-text search of the strategy in Norwegian, on PostgreSQL or SQLite.
 
-The query a person types is parsed once, in Python, into words, "phrases", ``-excluded`` words
-and ``or``/``eller`` alternatives (the syntax of PostgreSQL's ``websearch_to_tsquery``). Only
-letters and digits ever reach the database, inside a query string this module builds itself, so
-quotes, operators, SQL or emoji cannot make it fail. Each backend then renders that parse:
+The query is parsed in Python (strategy/search_terms.py) into terms, and each term into the
+Snowball stems it matches at three levels - exact, part (compounds), synonym - ranked in that
+order, always: an element that matches the words as typed comes before one that only matches
+a part of a compound, and that one before one found through a synonym. Within a level the
+database ranks: PostgreSQL with ``ts_rank`` over ``search_vector`` (search_schema.py), SQLite
+with ``bm25`` over its FTS5 table of stems.
 
-- PostgreSQL: a tsquery of the words' stems (``tsquery_sql``) over the ``search_vector``
-  column (see search_schema.py), ranked with ``ts_rank`` and highlighted with ``ts_headline``.
-- SQLite: an FTS5 ``MATCH`` ranked with ``bm25`` and highlighted with ``highlight``/``snippet``.
+The results page is one statement (``search_page``): the query texts, expanded in the database
+with the strategy's own compounds and the synonym groups (tables read there, so an edit counts
+at once in every process), the matches, their focus area or theme for the filters and their
+counts, the page of hits with highlighted titles and snippets, and their context for the
+breadcrumbs and the navigation. "Mente du …?" (``suggest``) is one more statement, only when a
+search finds few elements; the suggestions as you type (``title_suggestions``) are one.
 
-Highlighting: the database wraps matches in two Unicode noncharacters; the text is HTML-escaped
-and only then are those turned into ``<mark>``/``</mark>``, so an editor's ``<script>`` in a
-title or body stays text.
+Highlighting: the database (PostgreSQL's ``ts_headline``) or Python (SQLite, whose index holds
+stems, not the text) wraps matches in two Unicode noncharacters; the text is HTML-escaped and
+only then are those turned into ``<mark>``/``</mark>``, so an editor's ``<script>`` in a title
+or body stays text.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz, process
 
-from .models import Edition, EditionStatus, Kind, StrategyElement, link_elements
-from .search_schema import FTS_TABLE, TABLE
+from .language import STOPWORDS, WORD, compound_parts, fold, stem, words
+from .models import Edition, EditionStatus, Kind, SearchWord, StrategyElement, link_elements
+from .search_schema import FTS_TABLE, SYNONYMS_TABLE, TABLE, WORDS_TABLE
+from .search_terms import ParsedQuery, Pattern, Term, parse_query
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 50
+# "Mente du …?" when fewer elements than this have the words as typed, for words of at least
+# MIN_SUGGESTED_LENGTH letters that public content does not have and no synonym group knows.
+FEW_HITS = 3
+MIN_SUGGESTED_LENGTH = 4
+# Suggestions as you type: how many, and from how many letters.
+TITLE_SUGGESTIONS = 8
+MIN_SUGGESTION_LETTERS = 2
+# Compounds of the strategy looked up for one word ("utslipp" → "klimagassutslippene", …).
+MAX_COMPOUNDS_PER_TERM = 30
+# How similar a word must be to be suggested: pg_trgm's similarity (0-1) on PostgreSQL,
+# rapidfuzz's ratio (0-100) on SQLite. "transprot" → "transport" is 0.43 and 89;
+# "kollektivtransport" → "kollektivtilbudet" (not meant) 0.37 and 63.
+TRIGRAM_CUTOFF = 0.4
+SIMILARITY_CUTOFF = 80
 # Unicode noncharacters: never part of interchanged text, so never mistaken for a match marker.
 START_MARK = "\ufdd0"
 STOP_MARK = "\ufdd1"
 
-WORD = re.compile(r"[^\W_]+")
-TOKEN = re.compile(r'((?<!\S)-)?"([^"]*)"?|((?<!\S)-)?([^\W_]+)')
 CODE = re.compile(r"[A-Za-z0-9]{1,10}(?:-[A-Za-z0-9]{1,10}){0,4}")
-OR_WORDS = frozenset({"or", "eller"})
+# The kinds a search can be narrowed to, in the order the filters list them.
+FILTER_KINDS = (
+    Kind.GOAL,
+    Kind.STRATEGY,
+    Kind.CHALLENGE,
+    Kind.SUBGOAL,
+    Kind.FOCUS_AREA,
+    Kind.THEME,
+    Kind.INTRODUCTION,
+    Kind.VISION,
+    Kind.SECTION,
+)
+AREA_KINDS = (Kind.FOCUS_AREA, Kind.THEME)
 
-# Short words that say nothing about a text; PostgreSQL's norwegian configuration drops more.
-# fmt: off
-STOPWORDS = frozenset({
-    "og", "i", "på", "for", "med", "til", "av", "en", "et", "ei", "å", "som", "er", "det", "den",
-    "de", "at", "om", "fra", "har", "var", "ved", "vi", "ikke", "kan", "skal", "være", "seg",
-    "sin", "sitt", "sine", "så", "men", "også", "eller",
-})
-# fmt: on
-# Bokmål noun and adjective endings, longest first: "byene" → "by", "transporten" → "transport".
-SUFFIXES = ("ene", "ane", "er", "en", "et", "ar", "a", "e")
-INFLECTIONS = ("", "en", "et", "er", "ene", "a", "e")
-# A longer word also matches as the start of a compound: "transport" finds "transportsystemet".
-MIN_PREFIX_LENGTH = 4
-
-
-@dataclass(frozen=True)
-class Term:
-    words: tuple[str, ...]
-
-    @property
-    def is_phrase(self) -> bool:
-        return len(self.words) > 1
-
-
-@dataclass
-class ParsedQuery:
-    # Every clause must match; a clause matches when any of its terms does.
-    clauses: list[list[Term]] = field(default_factory=list)
-    excluded: list[Term] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.clauses)
+EXACT, PART, ALL = 2, 1, 0  # the match levels, best first
 
 
 @dataclass
@@ -88,12 +91,37 @@ class Hit:
 
 
 @dataclass
+class Facet:
+    """One filter: a focus area or theme (``value`` its code), or a kind."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
 class Results:
     hits: list[Hit]
     total: int
     # False when the query held nothing to look for: only signs, small words or exclusions.
     searched: bool = True
     page: int = 1
+    # Elements found before the filters narrowed them, and of those the ones that matched the
+    # words as typed (not only a part of a compound or a synonym).
+    unfiltered_total: int = 0
+    exact_total: int = 0
+    areas: list[Facet] = field(default_factory=list)
+    kinds: list[Facet] = field(default_factory=list)
+    area: str = ""  # the filters in force ("" = all)
+    kind: str = ""
+    unknown_filters: list[str] = field(default_factory=list)
+    # The words synonym groups added ("Viser også treff for: kollektiv"), and the stems of the
+    # words typed that a group knows.
+    synonyms: list[str] = field(default_factory=list)
+    synonym_keys: frozenset[str] = frozenset()
+    # Whether the query has alternatives ("sykkel eller gange").
+    alternatives: bool = False
 
     @property
     def first_number(self) -> int:
@@ -106,6 +134,20 @@ class Results:
     @property
     def has_next(self) -> bool:
         return self.last_number < self.total and self.page < MAX_PAGE
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.area or self.kind)
+
+    @property
+    def few(self) -> bool:
+        """So few elements have the words as typed that a corrected spelling may serve better
+        ("transprot" finds nothing; "bærekarftig" only the compounds with "kraft…"). When some
+        element has them all, every word is one of the strategy's: nothing to correct, unless
+        one of several alternatives ("eller") is misspelt."""
+        return self.searched and (
+            self.exact_total == 0 or (self.exact_total < FEW_HITS and self.alternatives)
+        )
 
 
 def clean_query(raw: str) -> CleanQuery:
@@ -142,53 +184,14 @@ def find_by_code(text: str) -> StrategyElement | None:
     )
 
 
-def _words(text: str, keep_stopwords: bool = False) -> tuple[str, ...]:
-    words = (word.lower() for word in WORD.findall(text))
-    return tuple(word for word in words if keep_stopwords or word not in STOPWORDS)
-
-
-def parse_query(text: str) -> ParsedQuery:
-    parsed = ParsedQuery()
-    join_with_previous = False
-    for match in TOKEN.finditer(text):
-        excluded = bool(match.group(1) or match.group(3))
-        if match.group(2) is not None:  # a "phrase": its small words are part of it
-            words = _words(match.group(2), keep_stopwords=True)
-            if words and all(word in STOPWORDS for word in words):
-                words = ()
-        else:
-            word = match.group(4).lower()
-            if not excluded and word in OR_WORDS:
-                join_with_previous = bool(parsed.clauses)
-                continue
-            words = _words(word)
-        if not words:
-            continue
-        term = Term(words)
-        if excluded:
-            parsed.excluded.append(term)
-        elif join_with_previous:
-            parsed.clauses[-1].append(term)
-        else:
-            parsed.clauses.append([term])
-        join_with_previous = False
-    return parsed
-
-
-def stem(word: str) -> str:
-    """A light Norwegian stemmer: strips one inflectional ending, keeping at least two
-    letters ("byene" → "by", "transporten" → "transport", "grønne" → "grønn")."""
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            return word[: -len(suffix)]
-    return word
-
-
-def inflections(word: str) -> list[str]:
-    """The word and the forms of its stem: PostgreSQL's Snowball stemmer leaves short words
-    alone ("byene" → 'byen', "byer" → 'byer'), so the query asks for every form."""
-    base = stem(word)
-    return list(dict.fromkeys([word, *(base + ending for ending in INFLECTIONS)]))
+def in_force_rows(rows: list[StrategyElement]) -> list[StrategyElement]:
+    """Rows of a search statement, which reads the edition in force only (its document is the
+    statement's "document", from ``current_documents()``): every row's URL is a plain one,
+    known without a query per row for its edition."""
+    in_force = Edition(status=EditionStatus.IN_FORCE)
+    for row in rows:
+        row.edition = in_force
+    return rows
 
 
 def highlighted(text: str) -> SafeString:
@@ -215,26 +218,246 @@ def highlighted(text: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-# --- The statement behind the results page ------------------------------------------------
+# --- Visibility: the one place search decides what the public may find ----------------------
 
 # Only public rows of the current document's tree. "Public" is the stored flag that
 # StrategyElement.objects.public() reads (strategy/public.py): this SQL reads the same column and
-# restates no rule. The flag made the former check against every draft ancestor unneeded.
-PUBLIC = "e.tree_id = (SELECT tree_id FROM document) AND e.is_public"
-COLUMNS = ("id", "kind", "code", "title", "body", "path", "parent_id", "tree_id", "lft", "rght")
-ELEMENT_COLUMNS = ", ".join(f"e.{column}" for column in COLUMNS)
-HIT_COLUMNS = ", ".join([*COLUMNS, "score", "total", "title_marked", "body_marked"])
+# restates no rule (search's statements are plain SQL: building them with the ORM cost more
+# Python time than the database spent on them). Every statement below starts with
+# VISIBILITY_CTES and checks rows ``e`` with VISIBLE.
+VISIBILITY_CTES = """
+    document AS MATERIALIZED ({document})
+"""
+VISIBLE = """
+    e.tree_id = (SELECT tree_id FROM document) AND e.is_public
+"""
 
-# The whole results page in one statement: the current document (the SQL of
-# StrategyElement.objects.current_documents(), see _current_document_sql), the page of hits (the
-# backend's ``hits`` CTE, with the columns HIT_COLUMNS), and their context - the document, its
-# sections for the header navigation, and every ancestor of a hit, found by walking parent_id up
-# from the hits. As three ORM queries, building them and the round trips cost more than the
+
+@functools.cache
+def _current_document_sql(vendor: str) -> tuple[str, tuple]:
+    """The current document's id and tree as SQL, compiled once per database backend from the
+    queryset that defines it, so the rule lives in one place and costs no ORM work per search."""
+    documents = StrategyElement.objects.current_documents().values("id", "tree_id")[:1]
+    return documents.query.sql_with_params()
+
+
+def _statement(body: str, params: dict) -> tuple[str, dict]:
+    """``WITH RECURSIVE`` the visibility CTEs, then ``body`` (more CTEs and the SELECT)."""
+    document = _embed(*_current_document_sql(connection.vendor), "document", params)
+    return f"WITH RECURSIVE {VISIBILITY_CTES.format(document=document)}, {body}", params
+
+
+# --- The query texts, expanded in the database ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one database writes a query: its operators, and the subqueries that add the
+    strategy's compounds containing a word and the synonym groups' words."""
+
+    any_of: str
+    all_of: str
+    concat_all: str  # aggregate of the subqueries: ' | x | y' or ' OR "x" OR "y"'
+
+    def pattern(self, pattern: Pattern) -> str:
+        return pattern.tsquery() if self is POSTGRESQL else pattern.fts()
+
+    def compounds_sql(self) -> str:
+        """Words of the strategy with a stem as a part (not as their start: the prefix already
+        finds those), as alternatives to append; its parameters: ``compounds_params``."""
+        if self is POSTGRESQL:
+            item, not_prefix = "quote_literal(stem)", "NOT starts_with(stem, %s)"
+        else:
+            item, not_prefix = "'\"' || stem || '\"'", "substr(stem, 1, length(%s)) <> %s"
+        return (
+            f"(SELECT coalesce({self.concat_all.format(item=item)}, '') FROM ("
+            f"SELECT DISTINCT stem FROM {WORDS_TABLE} WHERE parts LIKE %s AND {not_prefix} "
+            f"ORDER BY stem LIMIT {MAX_COMPOUNDS_PER_TERM}) compounds)"
+        )
+
+    def compounds_params(self, part: str) -> list[str]:
+        return [f"% {part} %", part] if self is POSTGRESQL else [f"% {part} %", part, part]
+
+    def synonyms_sql(self) -> str:
+        item = "tsquery" if self is POSTGRESQL else "fts"
+        return (
+            f"(SELECT coalesce({self.concat_all.format(item=item)}, '') "
+            f"FROM {SYNONYMS_TABLE} WHERE key = %s)"
+        )
+
+
+POSTGRESQL = Dialect(any_of=" | ", all_of=" & ", concat_all="string_agg(' | ' || {item}, '')")
+SQLITE = Dialect(any_of=" OR ", all_of=" AND ", concat_all="group_concat(' OR ' || {item}, '')")
+
+
+class QueryText:
+    """A query text as an SQL expression: literal pieces (parameters) and subqueries joined
+    with ``||``."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.params: list[str] = []
+        self._literal = ""
+
+    def add(self, text: str) -> None:
+        self._literal += text
+
+    def add_sql(self, sql: str, params: list[str]) -> None:
+        self._flush()
+        self.pieces.append(sql)
+        self.params.extend(params)
+
+    def _flush(self) -> None:
+        if self._literal:
+            self.pieces.append("%s")
+            self.params.append(self._literal)
+            self._literal = ""
+
+    def sql(self) -> tuple[str, list[str]]:
+        self._flush()
+        return " || ".join(self.pieces), self.params
+
+
+def excluded_patterns(term: Term) -> list[Pattern]:
+    """An excluded word leaves out its forms and the compounds it starts ("-gods")."""
+    return term.without_covered([*term.exact(), *term.parts()[:1]])
+
+
+def query_text(parsed: ParsedQuery, dialect: Dialect, level: int) -> tuple[str, list[str]]:
+    """The whole query at one match level, as an SQL expression of the database's query text:
+    every clause must match, a clause when any of its terms does, excluded terms never."""
+    text = QueryText()
+    for number, clause in enumerate(parsed.clauses):
+        text.add(dialect.all_of if number else "")
+        text.add("(")
+        for index, term in enumerate(clause):
+            patterns = term.exact() if level == EXACT else term.parts() + term.exact()
+            text.add(
+                (dialect.any_of if index else "")
+                + dialect.any_of.join(
+                    dialect.pattern(pattern) for pattern in term.without_covered(patterns)
+                )
+            )
+            if level != EXACT and term.part_of:
+                text.add_sql(dialect.compounds_sql(), dialect.compounds_params(term.part_of))
+            if level == ALL and term.key:
+                text.add_sql(dialect.synonyms_sql(), [term.key])
+        text.add(")")
+    for term in parsed.excluded:
+        alternatives = dialect.any_of.join(dialect.pattern(p) for p in excluded_patterns(term))
+        text.add(f" & !({alternatives})" if dialect is POSTGRESQL else f" NOT ({alternatives})")
+    return text.sql()
+
+
+def tsquery_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
+    """PostgreSQL: the query at one level as a tsquery expression, and its parameters."""
+    text, params = query_text(parsed, POSTGRESQL, level)
+    return f"to_tsquery('simple'::regconfig, {text})", params
+
+
+def fts_match_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
+    """SQLite: the query at one level as the text of an FTS5 MATCH, and its parameters."""
+    return query_text(parsed, SQLITE, level)
+
+
+# --- The results page's statement -----------------------------------------------------------
+
+ELEMENT_COLUMNS_LIST = (
+    "id", "kind", "code", "title", "body", "path", "parent_id", "tree_id", "lft", "rght",
+)  # fmt: skip
+ELEMENT_COLUMNS = ", ".join(f"e.{column}" for column in ELEMENT_COLUMNS_LIST)
+# The context's rows without their body text, which the page does not show for them.
+CONTEXT_COLUMNS = ELEMENT_COLUMNS.replace("e.body", "'' AS body")
+
+# The focus areas and themes: children of the document's sections, the only place they may
+# stand, found through parent_id's index. Their items (challenges, strategies, …) are their
+# children and have none of their own (models.ALLOWED_CHILDREN): a match's area is itself or its
+# parent, looked up in the few areas with IN, which both databases hash (joining the areas, or
+# comparing lft/rght ranges, made PostgreSQL compare every match with every area: 130 ms for
+# "transport" on 10,000 elements).
+AREAS = f"""
+    areas AS MATERIALIZED (
+        SELECT e.id, e.code, e.title, e.lft
+        FROM document JOIN {TABLE} section ON section.parent_id = document.id
+        JOIN {TABLE} e ON e.parent_id = section.id
+        WHERE section.kind = '{Kind.SECTION}' AND e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}')
+            AND {VISIBLE}
+    ),
+    area_filter(id) AS (
+        SELECT id FROM areas WHERE code = %(area)s
+    ),
+"""
+AREA_ID = (
+    f"CASE WHEN (CASE WHEN e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') THEN e.id "
+    "ELSE e.parent_id END) IN (SELECT id FROM areas) "
+    f"THEN (CASE WHEN e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') THEN e.id "
+    "ELSE e.parent_id END) END AS area_id"
+)
+
+# SQLite: the matches below the exact level, with ``part_found`` (the ids FTS5 finds for the
+# part query) and their bm25 from ``matches``.
+PART_LEVELS = {
+    "part_rows": """part_rows AS MATERIALIZED (
+        SELECT id, lft, score FROM filtered
+        WHERE NOT is_exact AND (id IN (SELECT id FROM part_found)) IS TRUE
+    )""",
+    "other_rows": """other_rows AS MATERIALIZED (
+        SELECT id, lft, score FROM filtered
+        WHERE NOT is_exact AND id NOT IN (SELECT id FROM part_found)
+    )""",
+}
+
+# After the backend's ``matches`` (every public match: id, kind, lft, area_id, and whether it
+# has the words as typed): the filters; the matches of each level with their rank (the
+# backend's ``{exact_rows}``, ``{part_rows}``, ``{other_rows}``), a level read only when the
+# ones above do not fill the page: ranking every match of a common word, and checking each
+# one's level row by row, cost more than the rest of the search. Then the counts per area and
+# per kind, each under the other filter.
+FILTERED = f"""
+    filtered AS NOT MATERIALIZED (
+        SELECT * FROM matches
+        WHERE (NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter))
+            AND (%(kind)s = '' OR kind = %(kind)s)
+    ),
+    {{exact_rows}},
+    {{part_rows}},
+    {{other_rows}},
+    candidates AS (
+        SELECT id, lft, {EXACT} AS level_found, score FROM exact_rows
+        UNION ALL
+        SELECT id, lft, {PART}, score FROM part_rows
+        WHERE (SELECT count(*) FROM exact_rows) < %(needed)s
+        UNION ALL
+        SELECT id, lft, {ALL}, score FROM other_rows
+        WHERE (SELECT count(*) FROM exact_rows) < %(needed)s
+            AND (SELECT count(*) FROM exact_rows) + (SELECT count(*) FROM part_rows) < %(needed)s
+    ),
+    top AS MATERIALIZED (
+        SELECT id, lft, level_found, score FROM candidates
+        ORDER BY level_found DESC, score {{best_first}}, lft
+        LIMIT %(limit)s OFFSET %(offset)s
+    ),
+    area_counts AS MATERIALIZED (
+        SELECT area_id, count(*) AS total FROM matches
+        WHERE area_id IS NOT NULL AND (%(kind)s = '' OR kind = %(kind)s) GROUP BY area_id
+    ),
+    kind_counts AS MATERIALIZED (
+        SELECT kind, count(*) AS total FROM matches
+        WHERE NOT EXISTS (SELECT 1 FROM area_filter) OR area_id = (SELECT id FROM area_filter)
+        GROUP BY kind
+    ),
+"""
+
+# The page: the hits (the backend's ``hits`` CTE over ``top``), their context (the document,
+# its sections for the header navigation, every ancestor of a hit, found by walking parent_id
+# up), and one "meta" row: in ``score`` the number of exact matches, in ``level_found`` all
+# matches, in ``total`` the filtered ones; in ``code`` the words typed that synonym groups
+# know (their keys), in ``title`` the synonyms used, in ``body`` the areas
+# with their counts and in ``path`` the kinds with theirs (JSON: a few hundred areas as rows
+# would cost more to send and to read), in ``body_marked`` the query text (SQLite highlights
+# with it). As several ORM queries, building them and the round trips cost more than the
 # search.
-RESULTS_PAGE = f"""
-    WITH RECURSIVE
-    document AS MATERIALIZED ({{document}}),
-    {{hits}},
+PAGE = f"""
     ancestors(id) AS (
         SELECT parent_id FROM hits WHERE parent_id IS NOT NULL
         UNION
@@ -249,231 +472,299 @@ RESULTS_PAGE = f"""
         UNION
         SELECT id FROM ancestors
     )
-    SELECT 1 AS is_hit, {HIT_COLUMNS} FROM hits
+    SELECT 'hit' AS row_type, {ELEMENT_COLUMNS}, score, level_found, CAST(NULL AS BIGINT) AS total,
+        title_marked, body_marked
+    FROM hits e
     UNION ALL
-    SELECT 0, {ELEMENT_COLUMNS}, NULL, NULL, NULL, NULL
+    SELECT 'context', {CONTEXT_COLUMNS}, NULL, NULL, NULL, NULL, NULL
     FROM {{context_rows}}
     WHERE e.is_public {{context_filter}}
-    ORDER BY is_hit DESC, score {{best_first}}, lft
+    UNION ALL
+    SELECT 'meta', NULL, NULL,
+        (SELECT {{synonym_keys}} FROM {SYNONYMS_TABLE} WHERE key IN ({{keys}})),
+        (SELECT {{synonyms_used}} FROM {SYNONYMS_TABLE} WHERE key IN ({{keys}})),
+        (SELECT {{areas_json}} FROM (
+            SELECT areas.code, areas.title, coalesce(counted.total, 0) AS total
+            FROM areas LEFT JOIN area_counts counted ON counted.area_id = areas.id
+            WHERE counted.total > 0 OR areas.code = %(area)s ORDER BY areas.lft
+        ) counted_areas),
+        (SELECT {{kinds_json}} FROM kind_counts),
+        NULL, NULL, NULL, NULL,
+        (SELECT count(*) FROM matches WHERE is_exact),
+        (SELECT count(*) FROM matches), (SELECT count(*) FROM filtered),
+        NULL, {{query_text}}
+    ORDER BY row_type, level_found DESC, score {{best_first}}, lft
 """
-NO_HITS = f"""
-    hits AS (
-        SELECT {ELEMENT_COLUMNS}, NULL AS score, NULL AS total, NULL AS title_marked,
-            NULL AS body_marked
-        FROM {TABLE} e WHERE 1 = 0
-    )
+
+# PostgreSQL: the query texts are made once, in a CTE of their own. The matches are ranked
+# narrow; only the rows of the page are read whole and get their headlines.
+POSTGRESQL_MATCHES = f"""
+    search AS MATERIALIZED (
+        SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
+    ),
+    matches AS MATERIALIZED (
+        SELECT e.id, e.kind, e.lft, {AREA_ID}, e.search_vector @@ search.exact AS is_exact
+        FROM search, {TABLE} e
+        WHERE e.search_vector @@ search.query AND {VISIBLE}
+    ),
 """
-
-
-# --- PostgreSQL ------------------------------------------------------------------------------
-
-
-# One search term as a tsquery, made by PostgreSQL from the term's forms: stemmed with the
-# norwegian configuration (its stemmer and stop words) and deduplicated. The forms of a short
-# word mostly share a stem ("klima", "klimaet", "klimaer" → 'klim'); written out as one
-# to_tsquery text, each duplicate was matched and ranked again on every row, which made a
-# two-word search several times slower. The word's own stem is also a prefix ('klim':*), and a
-# stem that prefix already covers is left out.
-TERM_TSQUERY = """(
-    SELECT to_tsquery('simple'::regconfig, coalesce(string_agg(DISTINCT
-        quote_literal(form.lexeme) || CASE WHEN form.lexeme = word.lexeme THEN %s ELSE '' END,
-        ' | '), ''))
-    FROM unnest(to_tsvector('norwegian'::regconfig, %s)) form
-    LEFT JOIN unnest(to_tsvector('norwegian'::regconfig, %s)) word ON true
-    WHERE NOT (%s AND form.lexeme <> word.lexeme AND starts_with(form.lexeme, word.lexeme))
-        IS TRUE
-)"""
-PHRASE_TSQUERY = "phraseto_tsquery('norwegian'::regconfig, %s)"
-
-
-def _term_tsquery(term: Term) -> tuple[str, list[str | bool]]:
-    if term.is_phrase:
-        return PHRASE_TSQUERY, [" ".join(term.words)]
-    word = term.words[0]
-    # Snowball stems longer words well by itself.
-    forms = inflections(word) if len(word) < 7 else [word]
-    prefix = len(word) >= MIN_PREFIX_LENGTH
-    return TERM_TSQUERY, [":*" if prefix else "", " ".join(forms), word, prefix]
-
-
-def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str | bool]]:
-    """The SQL expression of the whole query as a tsquery, and its parameters: every word is
-    letters and digits only, and reaches the database as a parameter, never as SQL."""
-    params: list[str | bool] = []
-
-    def term_sql(term: Term) -> str:
-        sql, term_params = _term_tsquery(term)
-        params.extend(term_params)
-        return sql
-
-    clauses = [
-        "(" + " || ".join(term_sql(term) for term in clause) + ")" for clause in parsed.clauses
-    ]
-    excluded = [f"(!! {term_sql(term)})" for term in parsed.excluded]
-    return " && ".join(clauses + excluded), params
-
-
-# The query is made once, in a subquery of its own (OFFSET 0 keeps PostgreSQL from copying its
-# expression into every row). The middle query ranks and counts narrow rows; the outer one reads
-# the rows of the page shown whole and makes their headlines, so only those pay for them.
+# The levels below the exact one, read only when needed, from the index: each rank is computed
+# where the row's vector is read anyway, and only for the rows of that level. The exact
+# matches get theirs from their vector, read again by primary key. With a filter, the few
+# filtered rows are checked one by one instead (the index would read the matches in the whole
+# tree). ``(… IN …) IS TRUE`` keeps PostgreSQL from turning the IN list into a join: it
+# guesses the CTEs at one row and then compared every row with every id of the list (175 ms
+# for "klima og miljø" among strategies); as a subplan (like NOT IN) it hashes the list.
+RANK = "ts_rank('{0.05, 0.2, 0.2, 1.0}', e.search_vector, (SELECT query FROM search))"
+POSTGRESQL_LEVELS = {
+    "exact_rows": f"""exact_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft, {RANK} AS score
+        FROM filtered JOIN {TABLE} e ON e.id = filtered.id WHERE filtered.is_exact
+    )""",
+    "part_rows": f"""part_rows AS MATERIALIZED (
+        SELECT e.id, e.lft, {RANK} AS score
+        FROM search, {TABLE} e
+        WHERE e.search_vector @@ search.part
+            AND (e.id IN (SELECT id FROM filtered WHERE NOT is_exact)) IS TRUE
+    )""",
+    "other_rows": f"""other_rows AS MATERIALIZED (
+        SELECT e.id, e.lft, {RANK} AS score
+        FROM search, {TABLE} e
+        WHERE e.search_vector @@ search.query AND NOT e.search_vector @@ search.part
+            AND (e.id IN (SELECT id FROM filtered WHERE NOT is_exact)) IS TRUE
+    )""",
+}
+POSTGRESQL_FILTERED_LEVELS = {
+    "exact_rows": POSTGRESQL_LEVELS["exact_rows"],
+    "part_rows": f"""part_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft, {RANK} AS score
+        FROM filtered JOIN {TABLE} e ON e.id = filtered.id
+        WHERE NOT filtered.is_exact AND e.search_vector @@ (SELECT part FROM search)
+    )""",
+    "other_rows": f"""other_rows AS MATERIALIZED (
+        SELECT filtered.id, filtered.lft, {RANK} AS score
+        FROM filtered JOIN {TABLE} e ON e.id = filtered.id
+        WHERE NOT filtered.is_exact AND NOT e.search_vector @@ (SELECT part FROM search)
+    )""",
+}
 POSTGRESQL_HITS = f"""
     hits AS MATERIALIZED (
-        SELECT {ELEMENT_COLUMNS}, top.score, top.total,
-            ts_headline('norwegian'::regconfig, e.title, top.query, %s) AS title_marked,
-            ts_headline('norwegian'::regconfig, e.body, top.query, %s) AS body_marked
-        FROM (
-            SELECT e.id, e.lft, search.query,
-                ts_rank('{{{{0.05, 0.2, 0.2, 1.0}}}}', e.search_vector, search.query) AS score,
-                count(*) OVER () AS total
-            FROM (SELECT {{query}} AS query OFFSET 0) search, {TABLE} e
-            WHERE e.search_vector @@ search.query AND {PUBLIC}
-            ORDER BY score DESC, e.lft
-            LIMIT %s OFFSET %s
-        ) top
-        JOIN {TABLE} e ON e.id = top.id
-    )
+        SELECT {ELEMENT_COLUMNS}, top.score, top.level_found,
+            ts_headline('norwegian'::regconfig, e.title, search.query, %(title_headline)s)
+                AS title_marked,
+            ts_headline('norwegian'::regconfig, e.body, search.query, %(body_headline)s)
+                AS body_marked
+        FROM top JOIN {TABLE} e ON e.id = top.id, search
+    ),
 """
+POSTGRESQL_JSON = {
+    "synonym_keys": "string_agg(DISTINCT key, ',')",
+    "synonyms_used": "string_agg(DISTINCT word, ',')",
+    "areas_json": "json_agg(json_build_array(code, title, total))::text",
+    "kinds_json": "json_agg(json_build_array(kind, total))::text",
+}
 TITLE_HEADLINE = f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', HighlightAll=true"
 BODY_HEADLINE = (
     f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', MaxWords=35, MinWords=15, "
     "MaxFragments=2, FragmentDelimiter=' … '"
 )
 
-
-def _postgresql_hits(parsed: ParsedQuery, offset: int) -> tuple[str, list]:
-    query, query_params = tsquery_sql(parsed)
-    hits = POSTGRESQL_HITS.format(query=query)
-    return hits, [TITLE_HEADLINE, BODY_HEADLINE, *query_params, RESULTS_PER_PAGE, offset]
-
-
-# --- SQLite ----------------------------------------------------------------------------------
-
-
-def _fts_term(term: Term) -> str:
-    if term.is_phrase:
-        return '"' + " ".join(term.words) + '"'
-    word = term.words[0]
-    forms = [f'"{form}"' for form in inflections(word)]
-    # Without a stemmer, the stem's prefix stands in for it: "transporten" → "transport"*.
-    if len(stem(word)) >= MIN_PREFIX_LENGTH:
-        forms.append(f'"{stem(word)}"*')
-    return "(" + " OR ".join(forms) + ")"
-
-
-def to_fts_match(parsed: ParsedQuery) -> str:
-    """The FTS5 query; every word is letters and digits only, in double quotes."""
-    clauses = [
-        "(" + " OR ".join(_fts_term(term) for term in clause) + ")" for clause in parsed.clauses
-    ]
-    match = " AND ".join(clauses)
-    for term in parsed.excluded:
-        match += f" NOT {_fts_term(term)}"
-    return match
-
-
-# FTS5's functions only work in a query that reads the FTS table alone: hence the CTE, kept
-# MATERIALIZED so that SQLite does not fold it into the join.
-SQLITE_HITS = f"""
-    matches AS MATERIALIZED (
-        SELECT rowid AS id,
-            highlight({FTS_TABLE}, 0, %s, %s) AS title_marked,
-            snippet({FTS_TABLE}, 1, %s, %s, ' … ', 30) AS body_marked,
-            bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
-        FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+# SQLite: the MATCH texts are made once; FTS5 ranks with bm25 (title 10, body 1, code 2; lower
+# is better). Its index holds stems, so the page's highlights are made in Python.
+SQLITE_MATCHES = f"""
+    search AS MATERIALIZED (
+        SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
     ),
+    found AS MATERIALIZED (
+        SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
+        FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT query FROM search)
+    ),
+    exact_found AS MATERIALIZED (
+        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT exact FROM search)
+    ),
+    part_found AS MATERIALIZED (
+        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT part FROM search)
+    ),
+    matches AS MATERIALIZED (
+        SELECT e.id, e.kind, e.lft, {AREA_ID}, found.score,
+            e.id IN (SELECT id FROM exact_found) AS is_exact
+        FROM found JOIN {TABLE} e ON e.id = found.id
+        WHERE {VISIBLE}
+    ),
+"""
+SQLITE_LEVELS = {
+    "exact_rows": """exact_rows AS MATERIALIZED (
+        SELECT id, lft, score FROM filtered WHERE is_exact
+    )""",
+    **PART_LEVELS,
+}
+SQLITE_HITS = f"""
     hits AS MATERIALIZED (
-        SELECT {ELEMENT_COLUMNS}, matches.score, count(*) OVER () AS total,
-            matches.title_marked, matches.body_marked
-        FROM matches JOIN {TABLE} e ON e.id = matches.id
-        WHERE {PUBLIC}
-        ORDER BY matches.score, e.lft
-        LIMIT %s OFFSET %s
-    )
+        SELECT {ELEMENT_COLUMNS}, top.score, top.level_found, CAST(NULL AS TEXT) AS title_marked,
+            CAST(NULL AS TEXT) AS body_marked
+        FROM top JOIN {TABLE} e ON e.id = top.id
+    ),
+"""
+SQLITE_JSON = {
+    "synonym_keys": "group_concat(DISTINCT key)",
+    "synonyms_used": "group_concat(DISTINCT word)",
+    "areas_json": "json_group_array(json_array(code, title, total))",
+    "kinds_json": "json_group_array(json_array(kind, total))",
+}
+NO_MATCHES = f"""
+    search AS MATERIALIZED (SELECT '' AS query),
+    matches AS MATERIALIZED (
+        SELECT e.id, e.kind, e.lft, e.parent_id AS area_id, e.is_published AS is_exact
+        FROM {TABLE} e WHERE 1 = 0
+    ),
+"""
+NO_LEVELS = {
+    "exact_rows": "exact_rows AS (SELECT id, lft, 0.0 AS score FROM matches)",
+    "part_rows": "part_rows AS (SELECT id, lft, 0.0 AS score FROM matches)",
+    "other_rows": "other_rows AS (SELECT id, lft, 0.0 AS score FROM matches)",
+}
+NO_HITS = f"""
+    hits AS MATERIALIZED (
+        SELECT {ELEMENT_COLUMNS}, CAST(NULL AS REAL) AS score, CAST(NULL AS INTEGER) AS level_found,
+            CAST(NULL AS TEXT) AS title_marked, CAST(NULL AS TEXT) AS body_marked
+        FROM {TABLE} e WHERE 1 = 0
+    ),
 """
 
 
-def _sqlite_hits(parsed: ParsedQuery, offset: int) -> tuple[str, list]:
-    marks = [START_MARK, STOP_MARK]
-    return SQLITE_HITS, [*marks, *marks, to_fts_match(parsed), RESULTS_PER_PAGE, offset]
+def _embed(sql: str, params: list | tuple, prefix: str, into: dict) -> str:
+    """A piece of SQL with positional ``%s`` parameters, as named ones (``%(prefix0)s`` …) in
+    ``into``, so that pieces and the page's own parameters mix in one statement."""
+    numbers = iter(range(len(params)))
+    named = re.sub(r"%s", lambda _match: f"%({prefix}{next(numbers)})s", sql)
+    into.update({f"{prefix}{index}": value for index, value in enumerate(params)})
+    return named
 
 
-# --- The results page ------------------------------------------------------------------------
-
-
-@functools.cache
-def _current_document_sql(vendor: str) -> tuple[str, tuple]:
-    """The current document's id and tree as SQL, compiled once per database backend from the
-    queryset that defines it, so the rule lives in one place and costs no ORM work per search."""
-    documents = StrategyElement.objects.current_documents().values("id", "tree_id")[:1]
-    return documents.query.sql_with_params()
-
-
-def _results_page(hits: str, params: list) -> list[StrategyElement]:
-    document, document_params = _current_document_sql(connection.vendor)
-    if connection.vendor == "postgresql":
-        # PostgreSQL guesses a recursive CTE large and would read the whole table to join it;
-        # as an array, the few ids are looked up in the primary key.
-        context_rows = f"{TABLE} e"
-        context_filter = "AND e.id = ANY(ARRAY(SELECT id FROM context))"
+def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> tuple[str, dict]:
+    postgresql = connection.vendor == "postgresql"
+    params: dict = {
+        "area": area,
+        "kind": kind,
+        "limit": RESULTS_PER_PAGE,
+        "offset": offset,
+        "needed": offset + RESULTS_PER_PAGE,
+    }
+    texts = {}
+    for name, level in (("exact", EXACT), ("part", PART), ("query", ALL)):
+        if parsed:
+            text_sql = (tsquery_sql if postgresql else fts_match_sql)(parsed, level)
+            texts[name] = _embed(*text_sql, f"{name}_", params)
+    keys = list(dict.fromkeys(term.key for term in parsed.terms if term.key))
+    keys_sql = (
+        ", ".join(_embed("%s", [key], f"key{number}_", params) for number, key in enumerate(keys))
+        or "NULL"
+    )
+    if postgresql:
+        matches, levels, hits = POSTGRESQL_MATCHES, POSTGRESQL_LEVELS, POSTGRESQL_HITS
+        if area or kind:
+            levels = POSTGRESQL_FILTERED_LEVELS
+        params.update(title_headline=TITLE_HEADLINE, body_headline=BODY_HEADLINE)
+        page = {
+            # PostgreSQL guesses a recursive CTE large and would read the whole table to join
+            # it; as an array, the few ids are looked up in the primary key.
+            "context_rows": f"{TABLE} e",
+            "context_filter": "AND e.id = ANY(ARRAY(SELECT id FROM context))",
+            "query_text": "NULL",
+            **POSTGRESQL_JSON,
+        }
         best_first = "DESC"  # ts_rank: higher is better
     else:
-        context_rows = f"context JOIN {TABLE} e ON e.id = context.id"
-        context_filter = ""
+        matches, levels, hits = SQLITE_MATCHES, SQLITE_LEVELS, SQLITE_HITS
+        page = {
+            "context_rows": f"context JOIN {TABLE} e ON e.id = context.id",
+            "context_filter": "",
+            "query_text": "(SELECT query FROM search)",
+            **SQLITE_JSON,
+        }
         best_first = "ASC"  # bm25: lower is better
-    sql = RESULTS_PAGE.format(
-        document=document,
-        hits=hits,
-        context_rows=context_rows,
-        context_filter=context_filter,
-        best_first=best_first,
-    )
-    return list(StrategyElement.objects.raw(sql, [*document_params, *params]))
+    if parsed:
+        matches = matches.format(**texts)
+    else:
+        matches, levels, hits = NO_MATCHES, NO_LEVELS, NO_HITS
+        page["query_text"] = "NULL"
+    body = AREAS + matches + FILTERED.format(best_first=best_first, **levels) + hits
+    page_sql = PAGE.format(keys=keys_sql, best_first=best_first, **page)
+    return _statement(body + page_sql, params)
 
 
-def search_page(text: str, page: int = 1) -> tuple[Results, StrategyElement | None]:
+def search_page(
+    text: str, page: int = 1, area: str = "", kind: str = ""
+) -> tuple[Results, StrategyElement | None]:
     """Everything the results page shows, in one query: the best public matches in the current
-    document, with their titles and snippets marked and each with its ancestors, and the
+    document (narrowed to a focus area or theme by its code, and to a kind), with their titles
+    and snippets marked and each with its ancestors; the filters with their counts; and the
     document, linked in memory to its sections for the navigation (None: no document)."""
     parsed = parse_query(text)
     page = min(max(page, 1), MAX_PAGE)
-    offset = (page - 1) * RESULTS_PER_PAGE
-    if not parsed:
-        rows = _results_page(NO_HITS, [])
-    elif connection.vendor == "postgresql":
-        rows = _results_page(*_postgresql_hits(parsed, offset))
-    else:
-        try:
-            rows = _results_page(*_sqlite_hits(parsed, offset))
-        except DatabaseError:
-            # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
-            rows = _results_page(NO_HITS, [])
-    found = [row for row in rows if row.is_hit]
-    # Only the edition in force is searched (its document is the statement's "document", from
-    # current_documents()): every row's URL is a plain one, known without another query.
-    in_force = Edition(status=EditionStatus.IN_FORCE)
-    for row in rows:
-        row.edition = in_force
-    nodes = link_elements(
-        sorted((row for row in rows if not row.is_hit), key=lambda row: (row.tree_id, row.lft))
-    )
+    unknown = []
+    if kind and kind not in FILTER_KINDS:
+        unknown.append(f"Typen «{kind[:40]}» finnes ikke; viser alle typer.")
+        kind = ""
+    if area and not looks_like_code(area):
+        unknown.append(f"Området «{area[:40]}» finnes ikke; viser alle områder.")
+        area = ""
+    area = area.upper()
+    sql, params = _page_statement(parsed, area, kind, (page - 1) * RESULTS_PER_PAGE)
+    try:
+        rows = list(StrategyElement.objects.raw(sql, params))
+    except DatabaseError:
+        if connection.vendor == "postgresql":
+            raise
+        # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
+        parsed = ParsedQuery()
+        rows = list(StrategyElement.objects.raw(*_page_statement(parsed, area, kind, 0)))
+    by_type: dict[str, list[StrategyElement]] = {}
+    for row in in_force_rows(rows):
+        by_type.setdefault(row.row_type, []).append(row)
+    meta = by_type["meta"][0]
+    nodes = link_elements(sorted(by_type.get("context", []), key=lambda r: (r.tree_id, r.lft)))
     root = next((node for node in nodes.values() if node.parent_id is None), None)
+    found = by_type.get("hit", [])
+    if connection.vendor != "postgresql" and found:
+        mark = Marker(meta.body_marked or "")
+        for row in found:
+            row.title_marked, row.body_marked = mark.all(row.title), mark.snippet(row.body)
     hits = [
         Hit(row, highlighted(row.title_marked or ""), highlighted(row.body_marked or ""))
         for row in found
     ]
+    areas = json.loads(meta.body or "[]") if parsed else []
+    if area and area not in {code for code, _title, _count in areas}:
+        unknown.append(f"Området «{area[:40]}» finnes ikke; viser alle områder.")
+        area = ""
+    kind_counts = dict(json.loads(meta.path or "[]")) if parsed else {}
     results = Results(
         attach_ancestors(hits, nodes),
-        found[0].total if found else 0,
+        meta.total if parsed else 0,
         searched=bool(parsed),
         page=page,
+        unfiltered_total=meta.level_found if parsed else 0,
+        exact_total=int(meta.score or 0) if parsed else 0,
+        areas=[Facet(code, title, count, code == area) for code, title, count in areas],
+        kinds=[
+            Facet(value, Kind(value).label, kind_counts.get(value, 0), value == kind)
+            for value in FILTER_KINDS
+            if kind_counts.get(value) or value == kind
+        ],
+        area=area,
+        kind=kind,
+        unknown_filters=unknown,
+        synonyms=sorted(set(filter(None, (meta.title or "").split(",")))),
+        synonym_keys=frozenset(filter(None, (meta.code or "").split(","))),
+        alternatives=any(len(clause) > 1 for clause in parsed.clauses),
     )
     return results, root
 
 
 def attach_ancestors(hits: list[Hit], nodes: dict[int, StrategyElement]) -> list[Hit]:
-    """Give each hit its ancestors from an in-memory tree (``linked()``). A public hit's
-    ancestors are public and come in the same statement; a hit whose chain is not all there
-    (only possible if the stored flags were wrong) is dropped rather than shown out of place."""
+    """Give each hit its ancestors from an in-memory tree (``linked()``); a hit whose chain of
+    ancestors is not all there (a draft appeared meanwhile) is dropped."""
     kept = []
     for hit in hits:
         chain: list[StrategyElement] = []
@@ -485,3 +776,263 @@ def attach_ancestors(hits: list[Hit], nodes: dict[int, StrategyElement]) -> list
             hit.ancestors = chain[::-1]
             kept.append(hit)
     return kept
+
+
+# --- Highlighting on SQLite -----------------------------------------------------------------
+
+FTS_PATTERN = re.compile(r'"([^"]*)"(\*?)')
+SNIPPET_WORDS = 30
+
+
+class Marker:
+    """Marks the words of a text that an FTS5 query text matches: a word whose stem is one of
+    the query's stems, or starts with one of its prefixes (SQLite's index holds stems, so its
+    own highlight() could only show those)."""
+
+    def __init__(self, fts_query: str) -> None:
+        self.stems: set[str] = set()
+        self.prefixes: list[str] = []
+        for stems, prefix in FTS_PATTERN.findall(fts_query):
+            for item in stems.split():
+                (self.prefixes.append if prefix else self.stems.add)(item)
+
+    def matches(self, word: str) -> bool:
+        word_stem = stem(word.lower())
+        return word_stem in self.stems or any(word_stem.startswith(p) for p in self.prefixes)
+
+    def _marked(self, text: str, tokens: list[re.Match]) -> str:
+        parts, position = [], 0
+        for token in tokens:
+            parts.append(text[position : token.start()])
+            word = token.group()
+            parts.append(f"{START_MARK}{word}{STOP_MARK}" if self.matches(word) else word)
+            position = token.end()
+        parts.append(text[position:])
+        return "".join(parts)
+
+    def all(self, text: str) -> str:
+        return self._marked(text, list(WORD.finditer(text)))
+
+    def snippet(self, text: str) -> str:
+        """The ``SNIPPET_WORDS`` words around the most matches, with " … " where cut."""
+        tokens = list(WORD.finditer(text))
+        if len(tokens) <= SNIPPET_WORDS:
+            return self.all(text)
+        hits = [index for index, token in enumerate(tokens) if self.matches(token.group())]
+        best = max(
+            range(len(tokens) - SNIPPET_WORDS + 1),
+            key=lambda start: (sum(start <= hit < start + SNIPPET_WORDS for hit in hits), -start),
+        )
+        window = tokens[best : best + SNIPPET_WORDS]
+        piece = text[window[0].start() : window[-1].end()]
+        marked = self._marked(piece, list(WORD.finditer(piece)))
+        return (
+            ("… " if best else "") + marked + (" …" if best + SNIPPET_WORDS < len(tokens) else "")
+        )
+
+
+# --- "Mente du …?" --------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    text: str  # the query with its misspelt words replaced
+    words: list[str]  # the words put in
+
+
+# PostgreSQL: for each word typed, whether public content has it (or a synonym group knows it),
+# and the most similar word of the strategy (pg_trgm over the æøå-less forms, with its trigram
+# index) that public content has. The candidates are few: the similarity threshold comes first.
+# One SELECT per word, with the word's tsquery as a parameter: taken from a VALUES list, it made
+# PostgreSQL read the whole table instead of the GIN index. A count, not EXISTS: for EXISTS it
+# reads the table in order, hoping for an early row, and a word no element has is read to the
+# end (14 ms on 10,000 elements).
+POSTGRESQL_SUGGEST_WORD = f"""
+    SELECT %({{n}}position)s AS position,
+        (
+            SELECT count(*) FROM {TABLE} e
+            WHERE e.search_vector @@ to_tsquery('simple', %({{n}}tsquery)s) AND {VISIBLE}
+        ) > 0 OR EXISTS (SELECT 1 FROM {SYNONYMS_TABLE} WHERE key = %({{n}}stem)s) AS known,
+        (
+            SELECT w.word FROM {WORDS_TABLE} w
+            WHERE w.folded %% %({{n}}folded)s
+                AND similarity(w.folded, %({{n}}folded)s) >= {TRIGRAM_CUTOFF} AND EXISTS (
+                SELECT 1 FROM {TABLE} e
+                WHERE e.search_vector @@ to_tsquery('simple', quote_literal(w.stem)) AND {VISIBLE}
+            )
+            ORDER BY similarity(w.folded, %({{n}}folded)s) DESC, w.word LIMIT 1
+        ) AS suggestion
+"""
+# SQLite: the strategy's words of about the right length that public content has, and which
+# of the typed words' stems it has; rapidfuzz picks the closest in Python.
+SQLITE_SUGGEST = f"""
+    typed(stem) AS (VALUES {{typed}})
+    SELECT 'word' AS kind, w.word, w.folded FROM {WORDS_TABLE} w
+    WHERE length(w.folded) BETWEEN %(shortest)s AND %(longest)s AND EXISTS (
+        SELECT 1 FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid
+        WHERE {FTS_TABLE} MATCH '"' || w.stem || '"' AND {VISIBLE}
+    )
+    UNION ALL
+    SELECT 'known', typed.stem, NULL FROM typed WHERE EXISTS (
+        SELECT 1 FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid
+        WHERE {FTS_TABLE} MATCH '"' || typed.stem || '"' AND {VISIBLE}
+    ) OR EXISTS (SELECT 1 FROM {SYNONYMS_TABLE} WHERE key = typed.stem)
+"""
+
+
+def suggest(text: str, synonym_keys: frozenset[str] = frozenset()) -> Suggestion | None:
+    """«Mente du …?»: the query with each word that public content does not have replaced by
+    the closest word that it has (typos: "transprot" → "transport"; æøå written without:
+    "miljo" → "miljø"). One query, and none when no word typed can be misspelt: short words,
+    compounds the dictionary splits and words a synonym group knows (``Results.synonym_keys``)
+    are words. None when there is nothing better to offer."""
+    typed = list(
+        dict.fromkeys(
+            term.word
+            for term in parse_query(text).terms
+            if term.word
+            and term.word.isalpha()
+            and len(term.word) >= MIN_SUGGESTED_LENGTH
+            and not compound_parts(term.word)
+            and term.key not in synonym_keys
+        )
+    )
+    if not typed:
+        return None
+    params: dict = {}
+    if connection.vendor == "postgresql":
+        selects = []
+        for index, word in enumerate(typed):
+            selects.append(POSTGRESQL_SUGGEST_WORD.format(n=f"t{index}_"))
+            params.update(
+                {
+                    f"t{index}_position": index,
+                    f"t{index}_tsquery": Pattern((stem(word),)).tsquery(),
+                    f"t{index}_stem": stem(word),
+                    f"t{index}_folded": fold(word),
+                }
+            )
+        # A CTE for WITH to stand on; the SELECTs follow.
+        body = "typed AS (SELECT 1) " + " UNION ALL ".join(selects)
+        sql, params = _statement(body, params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        replacements = {
+            typed[position]: suggestion
+            for position, known, suggestion in rows
+            if not known and suggestion and suggestion != typed[position]
+        }
+    else:
+        values = ", ".join(
+            _embed("(%s)", [stem(word)], f"t{index}_", params) for index, word in enumerate(typed)
+        )
+        params.update(
+            shortest=min(len(fold(word)) for word in typed) - 3,
+            longest=max(len(fold(word)) for word in typed) + 3,
+        )
+        sql, params = _statement(SQLITE_SUGGEST.format(typed=values), params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        known = {word for kind, word, _folded in rows if kind == "known"}
+        choices = {word: folded for kind, word, folded in sorted(rows) if kind == "word"}
+        replacements = {}
+        for word in typed:
+            if stem(word) in known:
+                continue
+            best = process.extractOne(
+                fold(word), choices, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF
+            )
+            if best is not None and best[2] != word:
+                replacements[word] = best[2]
+    if not replacements:
+        return None
+    suggestion = WORD.sub(
+        lambda match: replacements.get(match.group().lower(), match.group()), text
+    )
+    return Suggestion(suggestion, list(replacements.values()))
+
+
+# --- As you type ----------------------------------------------------------------------------
+
+
+@dataclass
+class TitleSuggestion:
+    code: str
+    title: str
+    kind: str
+    url: str
+
+
+# Element titles and codes that begin with what is typed: the code first, then titles whose
+# first word fits, then the tree's order. The typed words are prefixes of the title's words
+# (PostgreSQL: weight A of search_vector; SQLite: the FTS5 title column).
+TITLES = f"""
+    matched AS MATERIALIZED (
+        SELECT {ELEMENT_COLUMNS} FROM {TABLE} e
+        WHERE {{matches}} AND e.title <> '' AND e.kind <> '{Kind.DOCUMENT}' AND {VISIBLE}
+    )
+    SELECT * FROM matched e
+    ORDER BY lower(e.code) = %(code)s DESC, lower(e.code) LIKE %(code_prefix)s DESC,
+        lower(e.title) LIKE %(title_prefix)s DESC, e.lft
+    LIMIT {TITLE_SUGGESTIONS}
+"""
+
+
+def title_suggestions(text: str) -> list[TitleSuggestion]:
+    """Up to eight public elements whose title words begin with the words typed, or whose code
+    begins with the text, in one query ("tra" → «Transport og mobilitet», "t-s" → T-S1 …)."""
+    text = clean_query(text).text.lower()[:MAX_QUERY_LENGTH]
+    typed = words(text)
+    if sum(len(word) for word in typed) < MIN_SUGGESTION_LETTERS:
+        return []
+    # Small words are not in the index ("transport og" looks for "transport"), nor is a single
+    # letter a word to look for ("t-s" is the start of a code).
+    prefixes = [
+        sorted({word, stem(word)})
+        for word in typed
+        if len(word) >= MIN_SUGGESTION_LETTERS and word not in STOPWORDS
+    ]
+    params: dict = {
+        "code": text,
+        "code_prefix": text.replace("%", "").replace("_", "") + "%",
+        "title_prefix": typed[0] + "%",
+    }
+    code_match = "lower(e.code) LIKE %(code_prefix)s"
+    if connection.vendor == "postgresql":
+        query = " & ".join(
+            "(" + " | ".join(f"'{item}':*A" for item in items) + ")" for items in prefixes
+        )
+        params["title_query"] = query
+        title_match = "e.search_vector @@ to_tsquery('simple', %(title_query)s)"
+    else:
+        query = " AND ".join(
+            "(" + " OR ".join(f'"{item}"*' for item in items) + ")" for items in prefixes
+        )
+        params["title_query"] = f"title : ({query})"
+        title_match = (
+            f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %(title_query)s)"
+        )
+    matches = f"({code_match} OR {title_match})" if prefixes else code_match
+    sql, params = _statement(TITLES.format(matches=matches), params)
+    try:
+        rows = list(StrategyElement.objects.raw(sql, params))
+    except DatabaseError:
+        if connection.vendor == "postgresql":
+            raise
+        return []  # FTS5 refused the text
+    return [
+        TitleSuggestion(row.code, row.title, row.get_kind_display(), row.get_absolute_url())
+        for row in in_force_rows(rows)
+    ]
+
+
+def rebuild_vocabulary() -> int:
+    """The strategy's words from every element again (after bulk inserts or raw SQL that
+    bypassed the model's save). Returns the number of words."""
+    return SearchWord.objects.rebuild(
+        text
+        for title, body in StrategyElement.objects.values_list("title", "body").iterator()
+        for text in (title, body)
+    )

@@ -1,10 +1,13 @@
 """The database side of search: the tsvector column (PostgreSQL) or FTS5 table (SQLite) and the
 triggers that keep it in step with every insert, update and delete, from whatever writes the
-table (the admin, loaddata, bulk inserts, raw SQL)."""
+table (the admin, loaddata, bulk inserts, raw SQL); and the trigram index of the strategy's
+words for "Mente du …?" (PostgreSQL)."""
 
 from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from .language import index_text
 
 TABLE = "strategy_strategyelement"
 FTS_TABLE = "strategy_search"
@@ -57,38 +60,66 @@ POSTGRESQL_DROP = [
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
 ]
 
-# SQLite: an external-content FTS5 table (the text itself stays in the element table). Diacritics
-# are kept: "år" and "ar" are different words in Norwegian.
+# SQLite: an FTS5 table of the stems (strategy/language.py: the Snowball stemmer PostgreSQL's
+# norwegian configuration uses, without its stop words), made by a function the portal registers
+# on every SQLite connection (``register_sqlite_functions``): FTS5's own tokenizers cannot stem
+# Norwegian. A write through a connection without it (the sqlite3 shell) fails instead of
+# leaving the index out of step. Diacritics are kept: "år" and "ar" are different words.
+SQLITE_INDEX_FUNCTION = "strategy_index_text"
 SQLITE_CREATE_TABLE = f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        title, body, code,
-        content='{TABLE}', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 0'
+        title, body, code, tokenize='unicode61 remove_diacritics 0'
     )
 """
+SQLITE_ROW = (
+    f"{SQLITE_INDEX_FUNCTION}({{row}}.title), {SQLITE_INDEX_FUNCTION}({{row}}.body), {{row}}.code"
+)
 SQLITE_TRIGGERS = {
     "strategy_search_insert": f"""
         CREATE TRIGGER strategy_search_insert AFTER INSERT ON {TABLE} BEGIN
             INSERT INTO {FTS_TABLE}(rowid, title, body, code)
-            VALUES (new.id, new.title, new.body, new.code);
+            VALUES (new.id, {SQLITE_ROW.format(row="new")});
         END
     """,
     "strategy_search_delete": f"""
         CREATE TRIGGER strategy_search_delete AFTER DELETE ON {TABLE} BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, code)
-            VALUES ('delete', old.id, old.title, old.body, old.code);
+            DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
         END
     """,
     "strategy_search_update": f"""
         CREATE TRIGGER strategy_search_update AFTER UPDATE OF title, body, code ON {TABLE}
         BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, code)
-            VALUES ('delete', old.id, old.title, old.body, old.code);
+            DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
             INSERT INTO {FTS_TABLE}(rowid, title, body, code)
-            VALUES (new.id, new.title, new.body, new.code);
+            VALUES (new.id, {SQLITE_ROW.format(row="new")});
         END
     """,
 }
+SQLITE_REBUILD = [
+    f"DELETE FROM {FTS_TABLE}",
+    f"INSERT INTO {FTS_TABLE}(rowid, title, body, code) SELECT id, {SQLITE_ROW.format(row=TABLE)} "
+    f"FROM {TABLE}",
+]
+
+# "Mente du …?" on PostgreSQL: pg_trgm's similarity over the strategy's words (their æøå-less
+# form), with a trigram index. pg_trgm is a trusted extension (PostgreSQL 13+): the database's
+# owner may create it; on Debian it comes with postgresql-15 (postgresql-contrib).
+WORDS_TABLE = "strategy_searchword"
+SYNONYMS_TABLE = "strategy_synonymlink"
+POSTGRESQL_WORDS_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE INDEX IF NOT EXISTS strategy_searchword_folded_trgm ON {WORDS_TABLE} "
+    "USING gin (folded gin_trgm_ops)",
+]
+POSTGRESQL_WORDS_DROP = ["DROP INDEX IF EXISTS strategy_searchword_folded_trgm"]
+
+
+def register_sqlite_functions(sender, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    """connection_created: the stemming function the SQLite triggers and queries call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_INDEX_FUNCTION, 1, lambda text: index_text(text or ""), deterministic=True
+        )
 
 
 def create(connection: BaseDatabaseWrapper) -> None:
@@ -130,5 +161,32 @@ def ensure_sqlite_triggers(connection: BaseDatabaseWrapper) -> bool:
         for name in missing:
             cursor.execute(SQLITE_TRIGGERS[name])
         if missing:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            for statement in SQLITE_REBUILD:
+                cursor.execute(statement)
     return bool(missing)
+
+
+def stem_sqlite_index(connection: BaseDatabaseWrapper) -> None:
+    """Replaces SQLite's first index (the words as written, an external-content table) by the
+    index of stems, and fills it."""
+    if connection.vendor != "sqlite":
+        return
+    drop(connection)
+    create(connection)
+    with connection.cursor() as cursor:
+        for statement in SQLITE_REBUILD:
+            cursor.execute(statement)
+
+
+def create_word_index(connection: BaseDatabaseWrapper) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in POSTGRESQL_WORDS_CREATE:
+                cursor.execute(statement)
+
+
+def drop_word_index(connection: BaseDatabaseWrapper) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in POSTGRESQL_WORDS_DROP:
+                cursor.execute(statement)

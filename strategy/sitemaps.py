@@ -48,7 +48,7 @@ class PageSitemap(OriginSitemap):
     """Pages that are not elements."""
 
     def items(self) -> list[str]:
-        return ["strategy:whole-strategy"]
+        return ["strategy:whole-strategy", "strategy:strategy-map"]
 
     def location(self, item: str) -> str:
         return reverse(item)

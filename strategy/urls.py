@@ -1,13 +1,23 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import accessibility, edition_views, health, opendata, permalinks, sitemaps, views
-from .converters import CodeConverter, DateConverter, ElementPathConverter, PeriodConverter
+from . import (
+    accessibility,
+    dcat,
+    edition_urls,
+    health,
+    map_pages,
+    opendata,
+    pdf,
+    permalinks,
+    sharing,
+    sitemaps,
+    views,
+)
+from .converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
 register_converter(CodeConverter, "code")
-register_converter(PeriodConverter, "period")
-register_converter(DateConverter, "day")
 
 app_name = "strategy"
 
@@ -15,41 +25,41 @@ urlpatterns = [
     path("", views.front_page, name="front-page"),
     path("hele-strategien/", views.whole_strategy, name="whole-strategy"),
     path("r/<code:code>/", permalinks.permalink, name="permalink"),
+    path("r/<code:code>/kort/", sharing.card, name="card"),
     path(
-        "r/<period:period>/<code:code>/",
-        permalinks.edition_permalink,
-        name="edition-permalink",
+        "r/<code:code>/referanse.ris",
+        sharing.reference_file,
+        {"reference_format": "ris"},
+        name="reference-ris",
     ),
     path(
-        "r/<period:period>/<code:code>/<day:day>/",
-        edition_views.dated_element,
-        name="dated-element",
+        "r/<code:code>/referanse.bib",
+        sharing.reference_file,
+        {"reference_format": "bibtex"},
+        name="reference-bibtex",
     ),
     path(
-        "r/<period:period>/<code:code>/endringer/<int:version_id>/",
-        edition_views.element_change,
-        name="element-change",
+        "r/<code:code>/referanse.json",
+        sharing.reference_file,
+        {"reference_format": "csl"},
+        name="reference-csl",
     ),
-    path("utgaver/", edition_views.edition_list, name="editions"),
-    path("utgaver/<period:period>/", edition_views.edition_front_page, name="edition-front-page"),
-    path(
-        "utgaver/<period:period>/hele-strategien/",
-        edition_views.edition_whole_strategy,
-        name="edition-whole-strategy",
-    ),
-    path(
-        "utgaver/<period:period>/sammenlign/<period:other>/",
-        edition_views.compare_editions,
-        name="compare-editions",
-    ),
-    path(
-        "utgaver/<period:period>/<element_path:element_path>/",
-        edition_views.edition_element,
-        name="edition-element",
-    ),
+    path("oembed", sharing.oembed, name="oembed"),
+    path("api/", opendata.api_documentation, name="api"),
+    path("strategikart/", map_pages.map_page, name="strategy-map"),
+    path("strategikart.svg", map_pages.map_svg, name="strategy-map-svg"),
+    path("strategikart.png", map_pages.map_png, name="strategy-map-png"),
+    path("pdf/strategien.pdf", pdf.strategy_pdf, name="strategy-pdf"),
+    path("pdf/<code:code>.pdf", pdf.element_pdf, name="element-pdf"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    # The editions: /r/<periode>/<kode>/…, /utgaver/… (strategy/edition_urls.py).
+    *edition_urls.patterns(),
     path("api/strategi.json", opendata.strategy_json, name="strategy-json"),
     path("api/strategi.csv", opendata.elements_csv, name="elements-csv"),
     path("api/elementer/<code:code>.json", opendata.element_json, name="element-json"),
+    path("api/skjema/<slug:name>.schema.json", opendata.json_schema, name="json-schema"),
+    path("api/katalog.ttl", dcat.catalogue_turtle, name="dcat-turtle"),
+    path("api/katalog.jsonld", dcat.catalogue_json_ld, name="dcat-json-ld"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path(
@@ -59,6 +69,7 @@ urlpatterns = [
     ),
     path("helse/", health.health, name="health"),
     path("sok/", views.search, name="search"),
+    path("sok/forslag/", views.search_suggestions, name="search-suggestions"),
     # Last: every other path is looked up among the elements' stored paths.
     path("<element_path:element_path>/", views.element_detail, name="element"),
 ]

@@ -1,18 +1,41 @@
-from django.http import HttpRequest, HttpResponse
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
-from . import citation, edition_pages, permalinks
-from .caching import public_page
-from .models import KIND_GROUP_HEADING, MAX_PATH_LENGTH, Kind, StrategyElement
+from . import citation, edition_pages, permalinks, strategy_map
+from .caching import content_version, public_page
+from .models import MAX_PATH_LENGTH, Kind, StrategyElement
 from .origin import absolute_url
-from .presentation import CARD_KINDS, child_groups
-from .search import clean_query, find_by_code, search_page
+from .presentation import (
+    CARD_KINDS,
+    TocEntry,
+    child_groups,
+    document_contents,
+    edition,
+    element_contents,
+    navigation,
+    neighbours,
+    same_kind_siblings,
+    siblings_heading,
+)
+from .search import Results, clean_query, find_by_code, search_page, suggest, title_suggestions
+
+# The kinds whose page gets an in-page table of contents beside the text on wide screens.
+KINDS_WITH_CONTENTS = frozenset({Kind.FOCUS_AREA})
+# The kinds whose citation quotes a short excerpt: their body is a long introduction.
+EXCERPT_KINDS = frozenset({Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME})
 
 
-def _navigation(root: StrategyElement) -> list[StrategyElement]:
-    """The parts of the strategy (focus areas, cross-cutting themes) for the header menu."""
-    return [child for child in root.get_children() if child.kind == Kind.SECTION]
+def edition_context(request: HttpRequest, root: StrategyElement) -> dict:
+    """The document's title and edition, for the running head of a printout."""
+    version = content_version(request)
+    return {
+        "edition": edition(version[1]) if version is not None else "",
+        "document_title": root.title,
+    }
 
 
 def error_page_navigation() -> list[StrategyElement]:
@@ -21,7 +44,7 @@ def error_page_navigation() -> list[StrategyElement]:
     if root is None:
         return []
     top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
-    return _navigation(top.linked()[root.pk])
+    return navigation(top.linked()[root.pk])
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -39,21 +62,19 @@ def front_page(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
         return not_found(request)
-    nodes = (
-        StrategyElement.objects.public()
-        .filter(tree_id=root.tree_id, level__lte=2)
-        .with_sources()
-        .linked()
-    )
+    nodes = strategy_map.map_elements(root).with_sources().linked()
     root = nodes[root.pk]
+    # Only the texts the front page shows carry footnote markers: the parts appear as cards.
+    shown = [root, *(child for child in root.get_children() if child.kind != Kind.SECTION)]
     return render(
         request,
         "strategy/front_page.html",
         {
             "root": root,
             "groups": child_groups(root),
-            "navigation": _navigation(root),
-            "sources": [s for node in nodes.values() for s in node.sources.all()],
+            "navigation": navigation(root),
+            "strategy_map": strategy_map.build_map(root),
+            "sources": [s for node in shown for s in node.sources.all()],
         },
     )
 
@@ -70,8 +91,11 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
         "strategy/whole_strategy.html",
         {
             "root": root,
-            "navigation": _navigation(root),
+            "navigation": navigation(root),
+            "contents": document_contents(root),
+            "pdf_url": reverse("strategy:strategy-pdf"),
             "sources": [s for node in nodes.values() for s in node.sources.all()],
+            **edition_context(request, root),
         },
     )
 
@@ -102,20 +126,15 @@ def render_element_page(
     root = ancestors[0] if ancestors else element
     if root.kind != Kind.DOCUMENT:
         return not_found(request)
-    siblings = [
-        sibling
-        for sibling in (element.parent.get_children() if element.parent_id else [])
-        if sibling.kind == element.kind
-    ]
-    heading = KIND_GROUP_HEADING.get(element.kind, element.get_kind_display())
-    if element.parent is None:
-        siblings_heading = ""
-    elif element.parent.kind == Kind.DOCUMENT:
-        siblings_heading = f"Overordnede {heading.lower()}"
-    elif element.parent.kind == Kind.SECTION:
-        siblings_heading = f"Alle {heading.lower()}"
-    else:
-        siblings_heading = f"{heading} i {element.parent.title}"
+    siblings = same_kind_siblings(element)
+    previous, following = neighbours(element, siblings)
+    groups = child_groups(element)
+    contents, extra_contents = [], []
+    if element.kind in KINDS_WITH_CONTENTS:
+        contents = element_contents(element, groups)
+        extra_contents = [TocEntry("sitat-tittel", "Sitér / Del lenke")]
+        if len(siblings) > 1:
+            extra_contents.append(TocEntry("sosken-tittel", siblings_heading(element)))
     # Cards (focus areas, themes) show no body text, so their footnotes belong on their own page.
     shown = [element, *(child for child in element.get_children() if child.kind not in CARD_KINDS)]
     day = citation.today()
@@ -131,10 +150,14 @@ def render_element_page(
             "element": element,
             "ancestors": ancestors,
             "root": root,
-            "groups": child_groups(element),
+            "groups": groups,
             "siblings": siblings,
-            "siblings_heading": siblings_heading,
-            "navigation": _navigation(root),
+            "siblings_heading": siblings_heading(element),
+            "previous": previous,
+            "next": following,
+            "contents": contents,
+            "extra_contents": extra_contents,
+            "navigation": navigation(root),
             "sources": [s for node in shown for s in node.sources.all()],
             "citation": citation.citation_text(
                 element,
@@ -142,7 +165,9 @@ def render_element_page(
                 absolute_url(edition_permalink),
                 day,
                 dated_url=absolute_url(dated_link),
+                excerpt=element.kind in EXCERPT_KINDS,
             ),
+            **edition_context(request, root),
             **edition_pages.element_context(element),
             **(extra_context or {}),
         },
@@ -151,8 +176,9 @@ def render_element_page(
 
 def search(request: HttpRequest) -> HttpResponse:
     """Results page of the header's search box; a reference code goes straight to its element.
-    One query (the document, the hits and their context: see ``search_page``), one more first
-    when the query could be a reference code."""
+    One query (the document, the hits, the filters and their counts, and the hits' context: see
+    ``search_page``), one more first when the query could be a reference code, and one more
+    after it for "Mente du …?" when it found few elements."""
     cleaned = clean_query(request.GET.get("q", ""))
     notices = cleaned.messages
     element = find_by_code(cleaned.text)
@@ -160,9 +186,12 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect(element.get_absolute_url())
     page = request.GET.get("side", "1")
     page = int(page) if page.isdecimal() and len(page) < 4 else 1
-    results, root = search_page(cleaned.text, page)
+    area = clean_query(request.GET.get("omrade", "")).text[:20]
+    kind = clean_query(request.GET.get("type", "")).text[:20]
+    results, root = search_page(cleaned.text, page, area=area, kind=kind)
     if root is None:
         return not_found(request)
+    notices += results.unknown_filters
     if not cleaned.text:
         notices.append("Skriv ett eller flere ord, eller en referansekode som «T-S2».")
     elif not results.searched:
@@ -170,12 +199,17 @@ def search(request: HttpRequest) -> HttpResponse:
             "Søket inneholdt ingen ord å lete etter: bare tegn, småord som «og» og «i», eller "
             "ord som skal utelates. Skriv minst ett ord som skal finnes."
         )
-    elif results.total == 0 and results.page > 1:
+    elif not results.hits and results.page > 1:
         notices.append("Det er ikke flere treff. Gå tilbake til første side.")
+    elif results.total == 0 and results.filtered:
+        notices.append("Ingen treff med disse filtrene. Velg «Alle» for å se alle treffene.")
     elif results.total == 0:
         notices.append(
             "Ingen treff. Prøv et annet ord, færre ord, eller en referansekode som «T-S2»."
         )
+    suggestion = (
+        suggest(cleaned.text, results.synonym_keys) if results.few and results.page == 1 else None
+    )
     return render(
         request,
         "strategy/search.html",
@@ -183,6 +217,92 @@ def search(request: HttpRequest) -> HttpResponse:
             "search_query": cleaned.text,
             "notices": notices,
             "results": results,
-            "navigation": _navigation(root),
+            "filters": search_filters(cleaned.text, results),
+            "suggestion": suggestion,
+            "suggestion_url": search_url(suggestion.text) if suggestion else "",
+            "page_urls": {
+                "prev": search_url(cleaned.text, results.area, results.kind, results.page - 1),
+                "next": search_url(cleaned.text, results.area, results.kind, results.page + 1),
+            },
+            "navigation": navigation(root),
         },
+    )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools ask for /favicon.ico whatever the page links to: send them to the
+    icon among the static files (its hashed, forever-cached address in production)."""
+    return redirect(static("icons/favicon.ico"))
+
+
+def search_url(text: str, area: str = "", kind: str = "", page: int = 1) -> str:
+    """The results page's address for a search, its filters and page."""
+    params = {"q": text, "omrade": area, "type": kind, "side": page if page > 1 else ""}
+    return f"{reverse('strategy:search')}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def search_filters(text: str, results: Results) -> list[dict]:
+    """The two groups of filter links, each with «Alle» first: links, so they work without
+    JavaScript, and each keeps the other filter."""
+    if not results.searched or not results.unfiltered_total:
+        return []
+    # «Alle» of a group counts what the other group's filter leaves.
+    area_total = sum(facet.count for facet in results.kinds)
+    groups = [
+        {
+            "heading": "Innsatsområde eller tema",
+            "all": {
+                "label": "Alle",
+                "url": search_url(text, "", results.kind),
+                "count": None if results.area else results.total,
+                "selected": not results.area,
+            },
+            "items": [
+                {
+                    "label": facet.label,
+                    "count": facet.count,
+                    "selected": facet.selected,
+                    "url": search_url(text, facet.value, results.kind),
+                }
+                for facet in results.areas
+            ],
+        },
+        {
+            "heading": "Type",
+            "all": {
+                "label": "Alle",
+                "url": search_url(text, results.area, ""),
+                "count": area_total,
+                "selected": not results.kind,
+            },
+            "items": [
+                {
+                    "label": facet.label,
+                    "count": facet.count,
+                    "selected": facet.selected,
+                    "url": search_url(text, results.area, facet.value),
+                }
+                for facet in results.kinds
+            ],
+        },
+    ]
+    return [group for group in groups if group["items"]]
+
+
+@public_page(query=("q",))
+def search_suggestions(request: HttpRequest) -> JsonResponse:
+    """Titles and codes for the search box as you type (JSON, one query; kept per content
+    version like every public page)."""
+    return JsonResponse(
+        {
+            "forslag": [
+                {
+                    "kode": item.code,
+                    "tittel": item.title,
+                    "type": item.kind,
+                    "adresse": item.url,
+                }
+                for item in title_suggestions(request.GET.get("q", ""))
+            ]
+        }
     )

@@ -1,5 +1,7 @@
 """Users and form data for driving the real admin views with the test client."""
 
+from html.parser import HTMLParser
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -42,6 +44,12 @@ def element_form_data(element: StrategyElement | None = None, **changes) -> dict
             is_published=element.is_published,
         )
         sources = list(element.sources.all())
+    if element is not None:
+        # A form opened now: the version and the hidden initial values it carries.
+        data["opened_version"] = element.version
+        for name in ("parent", "kind", "title", "slug", "body"):
+            data[f"initial-{name}"] = data[name]
+        data["initial-is_published"] = str(element.is_published)
     data.update(changes)
     if data.pop("is_published", False):
         data["is_published"] = "on"  # an unticked checkbox is simply not posted
@@ -68,6 +76,31 @@ def element_form_data(element: StrategyElement | None = None, **changes) -> dict
     return data
 
 
+def move(
+    client,
+    item: StrategyElement,
+    target: StrategyElement,
+    position: str,
+    versions=None,
+    query: str = "",
+):
+    """What the list's drag and drop posts (mptt's script with js/admin-move-versions.js): the
+    rows, the position and the versions the list showed them at (``versions`` by pk; by
+    default the ones they have now), to the list's address with ``query`` (its opened nodes)."""
+    versions = versions or {item.pk: item.version, target.pk: target.version}
+    return client.post(
+        admin_url("changelist") + query,
+        {
+            "cmd": "move_node",
+            "cut_item": item.pk,
+            "pasted_on": target.pk,
+            "position": position,
+            "cut_item_version": versions[item.pk],
+            "pasted_on_version": versions[target.pk],
+        },
+    )
+
+
 def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -85,3 +118,63 @@ def assert_tree_intact() -> None:
     every stored path follows the slugs. (mptt's ``rebuild()`` would reorder siblings by
     primary key, which is not the editors' order after a move.)"""
     assert tree_problems(list(StrategyElement.objects.all())) == []
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self.textareas: set[str] = set()
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and attributes.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attributes.get("name")
+        if tag == "input" and name and attributes.get("type") not in ("submit", "button"):
+            if attributes.get("type") == "checkbox" and "checked" not in attributes:
+                return
+            checkbox = attributes.get("type") == "checkbox"
+            self.fields[name] = attributes.get("value") or ("on" if checkbox else "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.textareas.add(name)
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.fields[self._select] = attributes.get("value") or ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self.inside:
+            self.inside = False
+
+
+def form_fields(html: str, form_id: str = "strategyelement_form") -> dict[str, str]:
+    """What a browser posts from the page's form, as it was rendered: inputs (ticked
+    checkboxes only), textareas with their text (the newline right after the tag dropped) and
+    the selected options, every line break sent as CRLF (as browsers do)."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    fields = {}
+    for name, value in reader.fields.items():
+        if name in reader.textareas and value.startswith("\n"):
+            value = value[1:]
+        fields[name] = value.replace("\r\n", "\n").replace("\n", "\r\n")
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields

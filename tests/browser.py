@@ -9,13 +9,17 @@ import os
 import shutil
 import subprocess
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+from django.test.utils import modify_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -24,8 +28,9 @@ AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = settings.BASE_DIR / "screenshots"
 
-# The portal's own machinery and files, not pages a reader browses.
-NOT_CRAWLED_PREFIXES = ("/admin/", "/static/", "/api/", "/media/")
+# The portal's own machinery and files, not pages a reader browses. The API's documentation
+# page /api/ is a page and is crawled; its data files end in .json, .csv … and are not.
+NOT_CRAWLED_PREFIXES = ("/admin/", "/static/", "/media/", "/oembed")
 # A safety net: a crawler that loops on ever new query strings stops and fails here.
 MAX_PAGES = 1000
 
@@ -74,12 +79,20 @@ def require_tools() -> None:
 # One evaluation per page collects everything the structural checks need.
 PAGE_FACTS_JS = """
 () => {
+  // An SVG link (the strategy map) has no innerText: its name is its <title>.
+  const svgTitle = (el) => (el instanceof SVGElement
+    ? (el.querySelector(':scope > title')?.textContent || el.textContent) : '');
   const accessibleName = (el) => (
     el.getAttribute('aria-label')
     || el.innerText
+    || svgTitle(el)
+    // innerText is empty inside a closed <details>, whose links still count.
+    || el.textContent
     || [...el.querySelectorAll('img[alt]')].map((img) => img.alt).join(' ')
     || ''
   ).replace(/\\s+/g, ' ').trim();
+  // An SVG <a>'s href is an SVGAnimatedString: resolve its attribute instead.
+  const hrefOf = (a) => new URL(a.getAttribute('href'), location.href).href;
   const visible = (el) => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
@@ -108,13 +121,15 @@ PAGE_FACTS_JS = """
       return first ? { text: accessibleName(first), href: first.getAttribute('href') } : null;
     })(),
     links: [...document.querySelectorAll('a[href]')].map((a) => ({
-      href: a.href,
+      href: hrefOf(a),
       download: a.hasAttribute('download'),
       name: accessibleName(a),
     })),
     breadcrumbs,
     isElementPage: document.querySelector('article.element') !== null,
-    inlineScripts: [...document.querySelectorAll('script:not([src])')].length,
+    // A JSON-LD block is data, never run, and no Content-Security-Policy applies to it.
+    inlineScripts: [...document.querySelectorAll('script:not([src])')]
+      .filter((s) => s.type !== 'application/ld+json').length,
     externalScripts: [...document.querySelectorAll('script[src]')]
       .map((s) => s.src).filter((src) => new URL(src).origin !== location.origin),
     styleAttributes: [...document.querySelectorAll('[style]')].map((el) => el.tagName),
@@ -162,9 +177,48 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+@contextmanager
+def running_chromium() -> Iterator[object]:
+    """Debian's Chromium under Playwright, for a test module's ``chromium`` fixture."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests run
+    # between its calls, never inside the loop, which is what Django's guard cannot tell.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        instance = launch_chromium(playwright)
+        yield instance
+        instance.close()
+
+
+@contextmanager
+def live_site(django_db_blocker, prepare: Callable[[], None]) -> Iterator[str]:
+    """The portal with the data ``prepare`` stores, served on 127.0.0.1 for a whole test
+    module (pytest-django's ``live_server`` fixture would flush the database after each test),
+    flushed afterwards.
+
+    Start it after Playwright: while Playwright runs, Django keeps a separate set of database
+    connections (its connections are per context, and Playwright switches the context), and
+    the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
+    database ("is being accessed by other users")."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        prepare()
+        server = LiveServer("127.0.0.1:0")
+        try:
+            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
+                yield server.url
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()
+
+
 def crawlable(href: str, base_url: str) -> str | None:
     """The address to visit for a link, or None when the crawl does not follow it: another
-    site, the admin, static files, the API or a file download (``/sitemap.xml``)."""
+    site, the admin, static files, oEmbed or a file download (``/sitemap.xml``,
+    ``/api/strategi.json``)."""
     url, _fragment = urldefrag(urljoin(base_url, href))
     parts, base = urlsplit(url), urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or parts.netloc != base.netloc:

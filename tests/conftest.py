@@ -52,3 +52,37 @@ def generated_tree(db):
 @pytest.fixture
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the secretariat's «Redaktør» group (not a superuser)."""
+    from tests.admin_helpers import make_editor
+
+    return make_editor()
+
+
+@pytest.fixture
+def editor_client(client, editor, strategy):
+    """The test client logged in as ``editor``, with the real strategy loaded."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_worker_process(monkeypatch):
+    """Each test starts as a new worker process: what one test's requests taught the process
+    (strategy/deployment.py, e.g. an X-Forwarded-For without a trusted proxy) must not show
+    up in another test's /helse/."""
+    from strategy import deployment
+
+    monkeypatch.setattr(deployment, "seen_in_this_process", {})
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pdf_cache_in_a_temporary_folder(tmp_path_factory):
+    """Tests (the fuzzer too, which asks for every PDF address) never write PDFs into the
+    project's var/pdf/."""
+    from django.conf import settings
+
+    settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import itertools
 import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from django.test.utils import modify_settings
 from django.urls import reverse
-from pytest_django.live_server_helper import LiveServer
 
 from strategy.models import Kind, StrategyElement
 from tests import browser
@@ -29,37 +28,19 @@ NARROW, ZOOMED, WIDE = 320, 640, 1280
 
 @pytest.fixture(scope="module")
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests run
-    # between its calls, never inside the loop, which is what Django's guard cannot tell.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        instance = browser.launch_chromium(playwright)
+    with browser.running_chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
-    """The portal with the real strategy, served on 127.0.0.1 for the whole module, so that the
-    pages are crawled once and every test below reads the same crawl. (pytest-django's
-    ``live_server`` fixture would flush the database after each test.)
-
-    Started after Playwright: while Playwright runs, Django keeps a separate set of database
-    connections (its connections are per context, and Playwright switches the context), and
-    the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
-    database ("is being accessed by other users")."""
-    with django_db_blocker.unblock():
-        call_command("loaddata", "strategy", verbosity=0)
-        server = LiveServer("127.0.0.1:0")
-        try:
-            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
-                yield server.url
-        finally:
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            connections.close_all()
+    """The portal with the real strategy, served for the whole module, so that the pages are
+    crawled once and every test below reads the same crawl (started after Playwright, see
+    ``browser.live_site``)."""
+    with browser.live_site(
+        django_db_blocker, lambda: call_command("loaddata", "strategy", verbosity=0)
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +101,7 @@ def test_the_crawl_reaches_every_published_page(pages):
     linked_only = {
         reverse("strategy:whole-strategy"),
         reverse("strategy:accessibility-statement"),
+        reverse("strategy:api"),
     }
     assert not linked_only & set(seeds())
     assert linked_only <= found, sorted(linked_only - found)
@@ -397,3 +379,131 @@ def test_screenshots_for_a_person_to_look_at(site, chromium):
             page.screenshot(path=target, full_page=True)
             assert png_width(target) == width
         context.close()
+
+
+# --- The embeddable card: checked like every page, and framed by another site -------------
+
+
+def card_urls() -> dict[str, str]:
+    """One card per kind of element, and the card of an unknown code (a 404 that frames)."""
+    cards = {}
+    for kind in Kind.values:
+        element = StrategyElement.objects.public().filter(kind=kind).first()
+        if element is not None:
+            cards[kind] = reverse("strategy:card", kwargs={"code": element.code})
+    cards["ukjent"] = reverse("strategy:card", kwargs={"code": "FINNES-IKKE"})
+    return cards
+
+
+def test_embed_cards_pass_axe_and_the_html_checker(site, chromium, tmp_path):
+    """Bug prevented: a card that fails WCAG (contrast, link name, language) or is invalid
+    HTML on the municipalities' pages, where the portal's own checks never look."""
+    # As in the crawl: axe-core is injected as an inline script (the framing test below
+    # enforces the policy).
+    context = chromium.new_context(viewport={"width": 480, "height": 280}, bypass_csp=True)
+    page = context.new_page()
+    cards = card_urls()
+    assert len(cards) == len(Kind.values) + 1
+    html, problems = {}, {}
+    for name, path in cards.items():
+        response = page.goto(urljoin(site, path))
+        assert response.status == (404 if name == "ukjent" else 200), path
+        html[path] = response.text()
+        facts = page.evaluate(browser.PAGE_FACTS_JS)
+        assert facts["lang"] == "nb", path
+        assert [h["level"] for h in facts["headings"]] == [1], path
+        assert facts["inlineScripts"] == 0 and not facts["styleAttributes"], path
+        violations = browser.run_axe(page)
+        if violations:
+            problems[path] = [(v["id"], v["nodes"]) for v in violations]
+        for width in (200, 320):
+            assert browser.overflow_at(page, width) is None, (path, width)
+        page.set_viewport_size({"width": 480, "height": 280})
+    context.close()
+    assert not problems, problems
+    errors = browser.validate_html(html, tmp_path)
+    assert not errors, errors
+
+
+class _HostPage(BaseHTTPRequestHandler):
+    """Another web site (another origin: another port) that frames the portal."""
+
+    body = b""
+
+    def do_GET(self):  # the name http.server calls
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def other_site(site):
+    """A page on another origin with an iframe of a card and one of an ordinary page."""
+    element = StrategyElement.objects.get(code="T-S2")
+    card = urljoin(site, reverse("strategy:card", kwargs={"code": "T-S2"}))
+    ordinary = urljoin(site, element.get_absolute_url())
+    handler = type(
+        "Host",
+        (_HostPage,),
+        {
+            "body": (
+                '<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Kommune'
+                f'</title></head><body><h1>Kommunen</h1><iframe id="kort" src="{card}" '
+                'width="480" height="280" title="Kort"></iframe><iframe id="side" '
+                f'src="{ordinary}" width="480" height="280" title="Side"></iframe></body></html>'
+            ).encode()
+        },
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", card, ordinary
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_card_is_framed_by_a_page_from_another_origin(chromium, other_site):
+    """Bug prevented: the «Bygg inn» code showing an empty, refused frame on the
+    municipality's page (frame-ancestors or X-Frame-Options), while an ordinary page of the
+    portal must still be refused there. The policy is enforced (no bypass) and the card
+    breaks none of it."""
+    host, card, ordinary = other_site
+    assert urlsplit(host).netloc != urlsplit(card).netloc
+    context = chromium.new_context()
+    page = context.new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(host, wait_until="load")
+    frames = {frame.url: frame for frame in page.frames}
+    assert card in frames, list(frames)
+    title = StrategyElement.objects.get(code="T-S2").title
+    assert frames[card].locator("h1").inner_text() == title
+    assert frames[card].evaluate("() => getComputedStyle(document.body).margin") == "0px"
+    assert ordinary not in frames or frames[ordinary].locator("h1").count() == 0
+    # Chromium names the refused frame's origin only; the card's frame has loaded (above).
+    refusals = [text for text in console if "frame-ancestors" in text]
+    assert len(refusals) == 1, console
+    assert "frame-ancestors 'none'" in refusals[0] and urlsplit(card).netloc in refusals[0]
+    assert not [text for text in console if "Content Security Policy" in text and card in text]
+    context.close()
+
+
+def test_pages_with_structured_data_break_no_content_security_policy(site, chromium):
+    """Bug prevented: the JSON-LD block (or anything else new on the element pages) refused
+    by the strict policy, which the crawl above does not enforce."""
+    context = chromium.new_context()
+    page = context.new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    for path in ("/", StrategyElement.objects.get(code="T-S2").get_absolute_url(), "/api/"):
+        response = page.goto(urljoin(site, path))
+        assert response.status == 200, path
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert not [text for text in console if "Content Security Policy" in text], console
+    context.close()

@@ -12,4 +12,5 @@ def test_admin_shows_the_draggable_tree(client, strategy):
     assert response.status_code == 200
     html = response.content.decode()
     assert "draggable-admin" in html
-    assert html.count('class="tree-node"') == StrategyElement.objects.count()
+    # The top levels; the rest opens on demand (tests/test_editor_tree.py).
+    assert html.count('class="tree-node"') == StrategyElement.objects.filter(level__lte=2).count()

@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from strategy.caching import PublicPage
-from strategy.models import StrategyElement
+from strategy.models import ContentVersion, StrategyElement
 from tests.test_security import production_env, run_python
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -148,11 +148,23 @@ def hentet(response) -> str:
     return match.group(1)
 
 
+def settled_before(monkeypatch, moment: datetime.datetime) -> None:
+    """Content and code last changed before ``moment``, as they must have when the clock is
+    moved to it: otherwise (a run after that moment) their real change times would be
+    Last-Modified on both sides of midnight."""
+    import strategy.caching
+
+    code_hash, _ = strategy.caching.code_fingerprint()
+    monkeypatch.setattr(strategy.caching, "code_fingerprint", lambda: (code_hash, moment))
+    ContentVersion.objects.update(changed_at=moment)
+
+
 def test_the_citation_date_is_today_also_from_the_cache_after_midnight(
-    client, strategy, django_assert_num_queries
+    client, strategy, django_assert_num_queries, monkeypatch
 ):
     """Bug prevented: «Hentet 28. november 2026» staying in the cached page after midnight
     (Europe/Oslo), with an unchanged ETag so that 304s kept the stale date too."""
+    settled_before(monkeypatch, datetime.datetime(2026, 11, 28, 12, tzinfo=OSLO))
     url = StrategyElement.objects.get(code="T-S2").get_absolute_url()
     with clock_at(datetime.datetime(2026, 11, 28, 23, 59, 30, tzinfo=OSLO)):
         evening = client.get(url)

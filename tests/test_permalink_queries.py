@@ -1,10 +1,16 @@
-"""The permanent-link answers (301, 410, 404) and the open-data endpoints run a fixed number
-of SQL queries, on the real strategy and on a tree of 2,000+ elements."""
+"""The permanent-link answers (301, 410, 404), the open-data endpoints, the embeddable card,
+oEmbed and the reference files run a fixed number of SQL queries, on the real strategy and on a
+tree of 2,000+ elements."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement
 from tests.factories import build_generated_tree
+
+ORIGIN = settings.CANONICAL_ORIGIN
 
 # /r/<code>/ → 301: the element by code, with its stored public flag (no ancestor query).
 # Old path → 301: the element by path (none) + the path record + the one above.
@@ -16,6 +22,11 @@ from tests.factories import build_generated_tree
 # The open-data answers read the content version too (ETag, page cache): one more each.
 # JSON of the whole tree: document + tree + sources; of one element: element + its family +
 # sources. CSV and sitemap: the tree in one query.
+# The rest of the open data, each with the content version first: the /api/ page the error
+# pages' menu (document + top of the tree); a schema nothing more; the DCAT catalogue the
+# document. The card, the reference files and oEmbed for a permanent link: the public element
+# + its ancestors; oEmbed for a page's path the same; for an old path + the path record first
+# (the element by path finds nothing); for the front page + the current document.
 EXPECTED = {
     "permalink-301": 2,  # + the edition of unqualified links (issue 13)
     "old-path-301": 5,
@@ -27,6 +38,18 @@ EXPECTED = {
     "csv": 2,
     "sitemap": 1,
     "robots": 0,
+    "api-page": 3,
+    "json-schema": 1,
+    "dcat-turtle": 2,
+    "dcat-json-ld": 2,
+    "card": 3,
+    "reference-ris": 3,
+    "reference-bibtex": 3,
+    "reference-csl": 3,
+    "oembed-permalink": 3,
+    "oembed-page": 3,
+    "oembed-old-path": 5,
+    "oembed-front-page": 4,
 }
 STATUS = {"permalink-301": 301, "old-path-301": 301, "permalink-410": 410, "old-path-410": 410}
 
@@ -53,7 +76,23 @@ def prepare(root: StrategyElement) -> dict[str, str]:
         "csv": reverse("strategy:elements-csv"),
         "sitemap": reverse("strategy:sitemap"),
         "robots": reverse("strategy:robots-txt"),
+        "api-page": reverse("strategy:api"),
+        "json-schema": reverse("strategy:json-schema", kwargs={"name": "strategi"}),
+        "dcat-turtle": reverse("strategy:dcat-turtle"),
+        "dcat-json-ld": reverse("strategy:dcat-json-ld"),
+        "card": reverse("strategy:card", kwargs={"code": renamed.code}),
+        "reference-ris": reverse("strategy:reference-ris", kwargs={"code": renamed.code}),
+        "reference-bibtex": reverse("strategy:reference-bibtex", kwargs={"code": renamed.code}),
+        "reference-csl": reverse("strategy:reference-csl", kwargs={"code": renamed.code}),
+        "oembed-permalink": oembed(f"/r/{renamed.code}/"),
+        "oembed-page": oembed(renamed.get_absolute_url()),
+        "oembed-old-path": oembed(f"/{old_path}/"),
+        "oembed-front-page": oembed("/"),
     }
+
+
+def oembed(path: str) -> str:
+    return f"{reverse('strategy:oembed')}?{urlencode({'url': f'{ORIGIN}{path}'})}"
 
 
 def assert_fixed_queries(client, django_assert_num_queries, urls: dict[str, str]) -> None:

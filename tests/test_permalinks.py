@@ -46,6 +46,7 @@ def change_form_data(element: StrategyElement, **changes) -> dict:
         "slug": element.slug,
         "body": element.body,
         "is_published": "on" if element.is_published else "",
+        "opened_version": element.version if element.pk else "",  # the form's optimistic lock
         "sources-TOTAL_FORMS": str(len(sources)),
         "sources-INITIAL_FORMS": str(len(sources)),
         "sources-MIN_NUM_FORMS": "0",
@@ -252,7 +253,15 @@ def test_drag_and_drop_move_keeps_every_old_url_working(admin_client):
     target = StrategyElement.objects.get(code="TT")  # a section: focus areas may stand there
     response = admin_client.post(
         reverse("admin:strategy_strategyelement_changelist"),
-        {"cmd": "move_node", "cut_item": area.pk, "pasted_on": target.pk, "position": "last-child"},
+        {
+            "cmd": "move_node",
+            "cut_item": area.pk,
+            "pasted_on": target.pk,
+            "position": "last-child",
+            # The versions the list showed (static/js/admin-move-versions.js adds them).
+            "cut_item_version": area.version,
+            "pasted_on_version": target.version,
+        },
     )
     assert response.status_code == 200
     assert response.content.decode().startswith("OK")
@@ -282,7 +291,8 @@ def test_deleting_in_the_admin_answers_410_for_it_and_everything_under_it(admin_
     area = StrategyElement.objects.get(code="T")
     old = paths_by_code("T")
     response = admin_client.post(
-        reverse("admin:strategy_strategyelement_delete", args=[area.pk]), {"post": "yes"}
+        reverse("admin:strategy_strategyelement_delete", args=[area.pk]),
+        {"post": "yes", "bekreft_kode": "T"},  # a large subtree: the code is typed
     )
     assert response.status_code == 302
     assert not StrategyElement.objects.filter(code__startswith="T-").exists()

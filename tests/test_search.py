@@ -1,24 +1,32 @@
-"""Search: the header form, the results page, reference codes, drafts, bad input, query counts."""
+"""Search: the header form, the results page, reference codes, drafts, bad input, query counts;
+compounds, synonyms, "Mente du …?", filters, the Snowball stemmer on both databases, and the
+suggestions as you type (their browser side: tests/test_search_browser.py)."""
 
 import copy
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from strategy.models import Kind, StrategyElement
+from strategy.models import Kind, StrategyElement, SynonymGroup
 from strategy.search import (
+    ALL,
+    EXACT,
     MAX_QUERY_LENGTH,
+    PART,
     START_MARK,
     STOP_MARK,
     clean_query,
+    fts_match_sql,
     highlighted,
     parse_query,
-    to_fts_match,
+    search_page,
     tsquery_sql,
 )
+from strategy.search_models import install_starting_synonyms
 from tests.factories import build_generated_tree
 from tests.helpers import main_html, page_text
 
@@ -60,7 +68,11 @@ def test_every_page_has_a_labelled_search_form_in_the_header(client, strategy):
     for url in ("/", "/hele-strategien/", element.get_absolute_url(), "/finnes-ikke/", SEARCH):
         html = client.get(url).content.decode()
         header = html[html.index("<header") : html.index("</header>")]
-        assert f'<form class="site-search" role="search" action="{SEARCH}" method="get">' in header
+        suggestions = reverse("strategy:search-suggestions")
+        assert (
+            f'<form class="site-search" role="search" action="{SEARCH}" method="get" '
+            f'data-suggest-url="{suggestions}">'
+        ) in header
         assert '<label class="site-search__label" for="sok-felt">Søk</label>' in header
         assert 'id="sok-felt" name="q"' in header
 
@@ -120,7 +132,9 @@ def test_a_title_hit_ranks_above_a_body_hit(client, strategy):
     hides below elements that mention it in passing."""
     add_element("T", Kind.STRATEGY, "T-S8", "Ved å styrke sjøveien", "Om fjellvannsbasseng i nord.")
     add_element("T", Kind.STRATEGY, "T-S9", "Ved å bygge fjellvannsbasseng", "Tekst om noe annet.")
-    assert result_codes(search(client, "fjellvannsbasseng")) == ["T-S9", "T-S8"]
+    # Then elements with only a part of the compound ("vann"): they rank below, see
+    # test_exact_above_part_above_synonym.
+    assert result_codes(search(client, "fjellvannsbasseng"))[:2] == ["T-S9", "T-S8"]
 
 
 def test_drafts_and_everything_under_them_are_never_found(client, strategy):
@@ -205,14 +219,25 @@ def test_an_overlong_query_is_cut_with_a_message(client, strategy):
 def test_query_parsing_lets_only_letters_and_digits_into_the_database_query():
     """Bug prevented: a quote or operator in the input reaching PostgreSQL's query or FTS5
     MATCH unescaped and breaking (or changing) the query."""
-    parsed = parse_query('"grønn næringstransport" or sykkel -gods \'; DROP "')
-    assert to_fts_match(parsed).count('"') % 2 == 0
-    query, params = tsquery_sql(parsed)
-    assert "DROP" not in query and ";" not in query and "sykkel" not in query
-    words = [param for param in params if isinstance(param, str) and param != ":*"]
-    assert all(re.fullmatch(r"[^\W_]+( [^\W_]+)*", word) for word in words if word)
-    assert "grønn næringstransport" in words  # the phrase, as one parameter
-    assert "sykkel" in words and "gods" in words and "!!" in query
+    parsed = parse_query("\"grønn næringstransport\" or sykkel -gods '; DROP \" 'x' :*")
+    for level in (EXACT, PART, ALL):
+        fts_sql, fts_params = fts_match_sql(parsed, level)
+        ts_sql, ts_params = tsquery_sql(parsed, level)
+        for sql in (fts_sql, ts_sql):
+            assert "DROP" not in sql and "drop" not in sql and ";" not in sql
+        for param in fts_params + ts_params:
+            if re.fullmatch(r"%? ?[^\W_]+(?: [^\W_]+)* ?%?", param):
+                continue  # a stem, a synonym group's key or a LIKE pattern of a stem
+            # A literal piece of a query text: stems between the syntax we write ourselves.
+            stripped = re.sub(
+                r"""'[^\W_]+'|"[^\W_]+(?: (?:[^\W_]+|\ue000))*"|<\d+>|<->|:\*|OR|AND|NOT""",
+                "",
+                param,
+            )
+            assert re.fullmatch(r"[\s()|&!*]*", stripped), param
+        assert "".join(fts_params).count('"') % 2 == 0
+    assert "'grønn' <-> 'næringstransport'" in "".join(ts_params)  # the phrase, as typed
+    assert "'sykkel'" in "".join(ts_params) and " & !('god'" in "".join(ts_params)
 
 
 @pytest.mark.postgresql
@@ -224,7 +249,9 @@ def test_postgresql_query_has_each_stem_once(client, strategy):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ({query})::text", params)
         text = cursor.fetchone()[0]
-    assert text == "'klim':* & 'miljø':* & !( 'by' | 'bya' | 'bye' | 'byen':* | 'byer' | 'byet' )"
+    lexemes = re.findall(r"'[^']+'(?::\*)?", text)
+    assert len(lexemes) == len(set(lexemes)), text
+    assert text.startswith("'klim':* & ( 'miljø':* | 'vannmiljø' ) & !( 'by' |"), text
     assert {"B", "B-U2", "B-D"} <= set(result_codes(search(client, "byene")))
 
 
@@ -257,16 +284,17 @@ def test_an_editors_markup_in_a_hit_is_shown_as_text(client, strategy):
 def test_the_index_follows_edits_and_deletes(client, strategy):
     """Bug prevented: a stale index that finds an element by its old title or finds deleted
     elements (the triggers of search_schema.py)."""
+    # Words that are no compounds: a part of them cannot find the element again.
     element = StrategyElement.objects.get(code="TT4")
-    element.title = "Vannkvaliteten i indre fjordbasseng"
+    element.title = "Vannkvaliteten i indre akvatorium"
     element.save()
-    assert result_codes(search(client, "fjordbasseng")) == ["TT4"]
-    element.title = "Sjøbunnen i indre fjordarmer"
+    assert result_codes(search(client, "akvatorium")) == ["TT4"]
+    element.title = "Sjøbunnen i indre laguner"
     element.save()
-    assert result_codes(search(client, "fjordbasseng")) == []
-    assert result_codes(search(client, "fjordarmer")) == ["TT4"]
+    assert result_codes(search(client, "akvatorium")) == []
+    assert result_codes(search(client, "laguner")) == ["TT4"]
     element.delete()
-    assert result_codes(search(client, "fjordarmer")) == []
+    assert result_codes(search(client, "laguner")) == []
 
 
 SEARCH_QUERIES = 1  # one statement: the document, the hits, their ancestors and the navigation
@@ -353,3 +381,455 @@ def test_search_survives_a_later_migration_that_rebuilds_the_table(client):
         with connection.schema_editor() as editor:
             editor.alter_field(StrategyElement, new_field, old_field)
         call_command("migrate", verbosity=0)
+
+
+# --- Compounds, synonyms, "Mente du …?", filters, the stemmer ---------------------------------
+
+
+@pytest.fixture
+def synonyms(strategy):
+    """The starting synonym list, as the migration installs it (a flush by an earlier
+    transactional test empties the table)."""
+    install_starting_synonyms(SynonymGroup)
+
+
+def hits_with_levels(query: str, **filters) -> list[tuple[str, int]]:
+    results, _root = search_page(query, **filters)
+    return [(hit.element.code, hit.element.level_found) for hit in results.hits]
+
+
+def test_a_compound_typed_finds_its_parts(client, strategy):
+    """Bug prevented: `kollektivtransport` giving 0 hits, so a caseworker concludes the strategy
+    says nothing about public transport, though T-S3 is about «kollektivtilbudet»."""
+    codes = result_codes(search(client, "kollektivtransport"))
+    assert "T-S3" in codes  # «kollektivtilbudet», through the part "kollektiv"
+    assert "T" in codes  # «transport», through the part "transport"
+
+
+def test_a_part_typed_finds_the_compounds_of_the_strategy(client, strategy):
+    """Bug prevented: `utslippene` missing «klimagassutslippene» (KM) and «klimagassutslipp»
+    (KM-U1), because the word is inside the compound, not at its start."""
+    codes = result_codes(search(client, "utslippene"))
+    assert {"KM", "KM-U1"} <= set(codes)
+    html = main_html(search(client, "utslippene").content.decode())
+    assert "<mark>klimagassutslippene</mark>" in html
+
+
+def test_compound_parts_rank_below_exact_matches(client, strategy):
+    """Bug prevented: `næringstransport` ranking an element that merely mentions «næringslivets
+    transportbehov» (B-U2, B-S1) above the theme «Grønn næringstransport» (TT2)."""
+    found = hits_with_levels("næringstransport")
+    codes = [code for code, _level in found]
+    assert codes[:2] == ["TT2", "T"]  # the word itself (TT2 in its title, T in its body)
+    assert {"B-U2", "T"} <= set(codes)  # «næringslivets transportbehov»
+    assert dict(found)["B-U2"] == PART and dict(found)["TT2"] == EXACT
+    assert codes.index("B-U2") > codes.index("T")
+
+
+def test_parts_shorter_than_four_letters_do_not_count(client, strategy):
+    """Bug prevented: "by" (2 letters) counting as a part, so that a search for an unknown
+    compound starting with it lists every element about cities and regions."""
+    from strategy.language import compound_parts
+
+    assert compound_parts("byutviklingsplan") == ()  # "by" cannot be a part
+    assert compound_parts("bussvei") == ()  # nor "vei" (3)
+    assert compound_parts("kollektivtransport") == ("kollektiv", "transport")
+    assert compound_parts("næringstransport") == ("næring", "transport")  # linking "s"
+    assert compound_parts("klimagassutslippene") == ("klima", "gass", "utslippene")
+    assert result_codes(search(client, "bybanekart")) == []
+
+
+def test_exact_above_part_above_synonym(client, strategy, admin_client):
+    """Bug prevented: a long title with a compound, or an element found through a synonym,
+    outranking an element that has the very word typed (the title's weight alone would rank
+    them above a body that says the word)."""
+    add_element("T", Kind.STRATEGY, "T-S8", "Ved å satse på sjøen", "Mer havvind i fjorden.")
+    add_element("T", Kind.STRATEGY, "T-S9", "Ved å bygge havvindparker og havvindanlegg")
+    add_element("T", Kind.STRATEGY, "T-S10", "Ved å bygge vindkraftverk til havs")
+    response = admin_client.post(
+        reverse("admin:strategy_synonymgroup_add"),
+        {"words": "havvind", "finds": "vindkraft", "note": "Test"},
+    )
+    assert response.status_code == 302
+    assert hits_with_levels("havvind") == [("T-S8", EXACT), ("T-S9", PART), ("T-S10", ALL)]
+    assert result_codes(search(client, "havvind")) == ["T-S8", "T-S9", "T-S10"]
+    # Real content: the focus area says «transport», T-U1 only «transportsystem», T-S3 only
+    # «kollektivtilbudet» (a synonym of the starting list).
+    install_starting_synonyms(SynonymGroup)
+    levels = dict(hits_with_levels("transport"))
+    assert (levels["T"], levels["T-U1"], levels["T-S3"]) == (EXACT, PART, ALL)
+    order = [level for _code, level in hits_with_levels("transport")]
+    assert order == sorted(order, reverse=True)
+
+
+def test_everyday_words_find_the_strategys_words_through_synonyms(client, synonyms):
+    """Bug prevented: `buss`, `tog`, `samferdsel` and `transport` each missing T-S3
+    («kollektivtilbudet»), and the reader not told why an element without the word is there."""
+    for query in ("buss", "tog", "t-bane", "bussen", "samferdsel", "transport"):
+        response = search(client, query)
+        assert "T-S3" in result_codes(response), query
+        assert "Viser også treff for:" in page_text(main_html(response.content.decode())), query
+    text = page_text(main_html(search(client, "buss").content.decode()))
+    assert "Viser også treff for: kollektiv" in text
+    samferdsel = result_codes(search(client, "samferdsel"))
+    assert {"T", "T-U1"} <= set(samferdsel)  # «transport», «transportsystem»
+    # Both ways: klimagass finds «utslipp» (TT2), utslipp finds «klimagass…» anyway.
+    assert "TT2" in result_codes(search(client, "klimagass"))
+    assert "Viser også treff for" not in page_text(search(client, "Oslofjorden").content.decode())
+
+
+def test_a_synonym_group_edited_in_the_admin_counts_at_once_and_keeps_history(
+    client, strategy, admin_client
+):
+    """Bug prevented: synonyms kept in code or cached in a process, so that the secretariat's
+    change needs a deploy or shows up in one worker only; or a change without history."""
+    assert result_codes(search(client, "ferjer")) == []
+    add_url = reverse("admin:strategy_synonymgroup_add")
+    response = admin_client.post(add_url, {"words": "ferjer, båter", "finds": "sjø"})
+    assert response.status_code == 302
+    group = SynonymGroup.objects.get(words="ferjer, båter")
+    assert "T" in result_codes(search(client, "ferjer"))  # «gods på bane, sjø og vannveier»
+    change_url = reverse("admin:strategy_synonymgroup_change", args=[group.pk])
+    response = admin_client.post(change_url, {"words": "ferjer", "finds": "havnene"})
+    assert response.status_code == 302
+    assert "T" in result_codes(search(client, "ferjer"))  # «styrking av havnene»
+    assert result_codes(search(client, "båter")) == []
+    history = admin_client.get(reverse("admin:strategy_synonymgroup_history", args=[group.pk]))
+    assert history.status_code == 200
+    assert group.history.count() == 2
+    assert [h.words for h in group.history.order_by("history_date")] == ["ferjer, båter", "ferjer"]
+    response = admin_client.post(
+        reverse("admin:strategy_synonymgroup_delete", args=[group.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert result_codes(search(client, "ferjer")) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "finds", "message"),
+    [
+        ("", "kollektiv", "Skriv minst ett ord."),
+        ("buss", "<script>", "«<script>» kan ikke brukes"),
+        ("buss; DROP TABLE", "kollektiv", None),  # ";" separates: two harmless words
+        ("og, i", "kollektiv", "Bare småord"),
+        ("buss", "buss", "Gruppen gjør ingenting"),
+        ("x" * 41, "kollektiv", "høyst 40 tegn"),
+    ],
+)
+def test_a_bad_synonym_group_is_refused_in_norwegian(admin_client, strategy, words, finds, message):
+    """Bug prevented: a synonym that breaks the database's query syntax, that does nothing, or
+    a 500 for odd input in the admin."""
+    before = SynonymGroup.objects.count()
+    response = admin_client.post(
+        reverse("admin:strategy_synonymgroup_add"), {"words": words, "finds": finds}
+    )
+    if message is None:
+        assert response.status_code == 302
+        assert SynonymGroup.objects.count() == before + 1
+        assert search(admin_client, "drop").status_code == 200
+    else:
+        assert response.status_code == 200
+        assert message in page_text(response.content.decode())
+        assert SynonymGroup.objects.count() == before
+
+
+def test_editors_may_keep_the_synonyms(client, strategy):
+    """Bug prevented: only superusers able to maintain the list the secretariat owns."""
+    from tests.admin_helpers import make_editor
+
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:strategy_synonymgroup_add"), {"words": "ferje", "finds": "sjø"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:strategy_synonymgroup_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("transprot", "transport"),
+        ("bærekarftig", "bærekraftig"),
+        ("miljo", "miljø"),
+        ("naering", "næring"),
+        ("kompetamse", "kompetanse"),
+    ],
+)
+def test_mente_du_suggests_the_strategys_own_word(client, strategy, typed, meant):
+    """Bug prevented: a typo or a missing æøå ending in «Ingen treff» with nothing to go on."""
+    response = search(client, f"grønn {typed}" if typed == "naering" else typed)
+    html = main_html(response.content.decode())
+    suggestion = re.search(r'<p class="search-suggestion">Mente du <a href="([^"]+)">', html)
+    assert suggestion, page_text(html)
+    assert f"Mente du {meant}" in page_text(html) or f"Mente du grønn {meant}" in page_text(html)
+    followed = client.get(suggestion.group(1).replace("&amp;", "&"))
+    assert followed.status_code == 200
+    assert result_codes(followed), suggestion.group(1)  # the link runs the suggested search
+
+
+def test_a_misspelling_the_stemmer_bridges_finds_the_word_directly(client, strategy):
+    """Bug prevented: `bærekraftlig` finding nothing: its Snowball stem is that of
+    «bærekraftig» (bærekraft), on SQLite as on PostgreSQL."""
+    found = hits_with_levels("bærekraftlig")
+    assert {"B-U1", "T-D", "V"} <= {code for code, level in found if level == EXACT}
+
+
+def test_mente_du_is_not_offered_when_the_words_are_found_and_never_from_a_draft(client, strategy):
+    """Bug prevented: a suggestion on every search, or one that leaks a word that only a draft
+    contains (and leads to a page of no hits)."""
+    for query in ("transport", "grønn næringstransport", "byene", "buss"):
+        html = main_html(search(client, query).content.decode())
+        assert "Mente du" not in html, query
+    add_element("T", Kind.STRATEGY, "T-S8", "Ved å planlegge kabelferger", is_published=False)
+    html = main_html(search(client, "kabelfergrr").content.decode())
+    assert "kabelferger" not in html
+    StrategyElement.objects.filter(code="T-S8").update(is_published=True)
+    assert "Mente du kabelferger" in page_text(
+        main_html(search(client, "kabelfergrr").content.decode())
+    )
+
+
+SAME_ON_BOTH = {
+    "bærekraften": {"B-U1", "T-D", "V", "I2", "B", "S1", "TT3"},
+    "regionene": {"B-U2"},
+    '"klima og miljø"': {"TT2"},
+    "transportsystemet": {"T-U1", "T-D", "T-U2"},
+    "buss": {"T-S3"},
+    "kollektivtilbudet": {"T-S3"},
+}
+
+
+@pytest.mark.parametrize("query", SAME_ON_BOTH)
+def test_the_two_databases_find_the_same_elements(client, synonyms, query):
+    """Bug prevented: SQLite without a stemmer, where `bærekraften` does not find
+    «bærekraftig» and `regionene` not «regioner», so development and production disagree.
+    The same expectations run on both databases."""
+    codes = set(result_codes(search(client, query)))
+    if query in ('"klima og miljø"', "buss", "kollektivtilbudet"):
+        assert codes == SAME_ON_BOTH[query]
+    else:
+        assert SAME_ON_BOTH[query] <= codes
+
+
+def test_the_stemmer_of_both_databases_is_snowball_norwegian():
+    """Bug prevented: SQLite's stems drifting from PostgreSQL's norwegian configuration."""
+    from strategy.language import index_text, stem
+
+    assert [stem(w) for w in ("bærekraften", "bærekraftig", "regionene", "regioner")] == [
+        "bærekraft",
+        "bærekraft",
+        "region",
+        "region",
+    ]
+    assert index_text("Klima og miljø") == "klim \ue000 miljø"
+
+
+@pytest.mark.postgresql
+def test_python_stems_every_word_of_the_strategy_as_postgresql_does(strategy):
+    """Bug prevented: the Python stemmer (SQLite's index, every query text) and PostgreSQL's
+    norwegian configuration giving different stems, so a word found on one is missed on the
+    other."""
+    from strategy.language import STOPWORDS, stem, words
+
+    vocabulary = sorted(
+        {w for e in StrategyElement.objects.all() for w in words(f"{e.title} {e.body}")}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, ts_lexize('norwegian_stem', w) FROM unnest(%s::text[]) w", [vocabulary]
+        )
+        postgresql = dict(cursor.fetchall())
+    assert len(vocabulary) > 500
+    different = {
+        w: (postgresql[w], stem(w))
+        for w in vocabulary
+        if w not in STOPWORDS and postgresql[w] != [stem(w)]
+    }
+    assert different == {}
+    assert all(postgresql[w] == [] for w in vocabulary if w in STOPWORDS and w != "ei")
+    # And every word of the Norwegian dictionary: the same Snowball version, not only the same
+    # algorithm (Snowball 3 stems "tvers" 'tvers', PostgreSQL 15 'tver').
+    from django.conf import settings
+
+    dictionary = Path(settings.HUNSPELL_NB_DICTIONARY).with_suffix(".dic")
+    lines = dictionary.read_text(encoding="latin-1").splitlines()[1:]
+    all_words = sorted({w for line in lines if (w := line.split("/")[0].lower()).isalpha()})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, ts_lexize('norwegian_stem', w) FROM unnest(%s::text[]) w", [all_words]
+        )
+        different = [w for w, lexemes in cursor.fetchall() if lexemes and lexemes != [stem(w)]]
+    assert len(all_words) > 300_000
+    assert different == []
+
+
+def filter_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="search-filters".*?</nav>', html, re.S)
+    assert nav, "ingen filtre"
+    return {
+        page_text(label): href.replace("&amp;", "&")
+        for href, label in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', nav.group())
+    }
+
+
+def test_filters_narrow_to_an_area_and_a_kind_with_counts(client, synonyms):
+    """Bug prevented: a long list of hits across the whole strategy that cannot be narrowed to
+    one focus area or to the strategies only, or filter counts that do not add up."""
+    html = main_html(search(client, "transport").content.decode())
+    links = filter_links(html)
+    total = len(result_codes(search(client, "transport")))
+    assert f"Alle ({total})" in links
+    area_link = next(label for label in links if label.startswith("Transport og mobilitet ("))
+    area_count = int(re.search(r"\((\d+)\)", area_link).group(1))
+    response = client.get(links[area_link])
+    codes = result_codes(response)
+    assert len(codes) == area_count and all(c == "T" or c.startswith("T-") for c in codes)
+    assert 'aria-current="true">Transport og mobilitet' in response.content.decode()
+    # The kind filter keeps the area filter, and its counts are those of the area.
+    kind_links = filter_links(main_html(response.content.decode()))
+    strategy_label = next(label for label in kind_links if label.startswith("Strategi ("))
+    narrowed = client.get(kind_links[strategy_label])
+    narrowed_codes = result_codes(narrowed)
+    assert narrowed_codes and all(re.fullmatch(r"T-S\d+", code) for code in narrowed_codes)
+    assert len(narrowed_codes) == int(re.search(r"\((\d+)\)", strategy_label).group(1))
+    assert (
+        "omrade=T" in kind_links[strategy_label] and "type=strategy" in kind_links[strategy_label]
+    )
+    # Without JavaScript: plain links, no form needed.
+    assert "<form" not in re.search(r'<nav class="search-filters".*?</nav>', html, re.S).group()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"omrade": "FINNES-IKKE"}, "Området «FINNES-IKKE» finnes ikke"),
+        ({"omrade": "'; DROP TABLE x;--"}, "finnes ikke"),
+        ({"type": "hemmelig"}, "Typen «hemmelig» finnes ikke"),
+        ({"type": "\x00", "omrade": "🚆"}, "finnes ikke"),
+    ],
+)
+def test_unknown_filters_show_everything_with_a_norwegian_message(
+    client, strategy, params, message
+):
+    """Bug prevented: a hand-edited filter in the address giving a 500 or an empty page."""
+    response = client.get(SEARCH, {"q": "transport", **params})
+    assert response.status_code == 200
+    text = page_text(main_html(response.content.decode()))
+    assert message in text
+    assert len(result_codes(response)) == len(result_codes(search(client, "transport")))
+
+
+def test_filters_never_reveal_drafts(client, strategy):
+    """Bug prevented: a focus area under a draft (or a draft area) offered as a filter."""
+    StrategyElement.objects.filter(code="T").update(is_published=False)
+    html = main_html(search(client, "transport").content.decode())
+    assert "Transport og mobilitet" not in html
+    response = client.get(SEARCH, {"q": "transport", "omrade": "T"})
+    assert "finnes ikke" in page_text(main_html(response.content.decode()))
+
+
+def test_results_page_queries_with_filters_synonyms_and_suggestions(
+    client, synonyms, django_assert_num_queries
+):
+    """Bug prevented: the filters, their counts, the synonyms or "Mente du …?" costing a query
+    each (or one per area)."""
+    with django_assert_num_queries(1):
+        response = client.get(SEARCH, {"q": "transport og mobilitet", "omrade": "T"})
+    assert result_codes(response)
+    with django_assert_num_queries(1):
+        response = client.get(SEARCH, {"q": "grønn næringstransport", "type": "theme"})
+    assert result_codes(response) == ["TT2"]
+    # Few elements with the words as typed: one more query for "Mente du …?".
+    with django_assert_num_queries(2):
+        response = client.get(SEARCH, {"q": "grønn transprot"})
+    assert "Mente du" in response.content.decode()
+    # No element has the words as typed, but they are a compound and a synonym group's word:
+    # nothing to correct, no query for it.
+    with django_assert_num_queries(1):
+        response = client.get(SEARCH, {"q": "samferdsel kollektivtransport"})
+    assert result_codes(response) and "Mente du" not in response.content.decode()
+
+
+def test_filters_keep_the_query_count_on_a_large_tree(
+    client, generated_tree, django_assert_num_queries
+):
+    """Bug prevented: filter counts per area growing with the tree (one query per area)."""
+    with django_assert_num_queries(1):
+        response = client.get(SEARCH, {"q": "utfordring i", "omrade": "GEN-F3"})
+    codes = result_codes(response)
+    assert len(codes) == 20 and all(code.startswith("GEN-F3-") for code in codes)
+    labels = filter_links(main_html(response.content.decode()))
+    assert (
+        len([label for label in labels if re.fullmatch(r"Innsatsområde \d+ – .* \(50\)", label)])
+        == 20
+    )
+    with django_assert_num_queries(1):
+        response = client.get(SEARCH, {"q": "gjøre tiltak", "type": "strategy", "side": "2"})
+    assert len(result_codes(response)) == 20
+
+
+SUGGESTIONS = reverse("strategy:search-suggestions")
+
+
+def test_titles_and_codes_are_suggested_as_you_type(client, strategy):
+    """Bug prevented: no help while typing, or suggestions that are not the strategy's titles."""
+    data = client.get(SUGGESTIONS, {"q": "tra"}).json()["forslag"]
+    assert 0 < len(data) <= 8
+    assert data[0]["kode"] == "T" and data[0]["tittel"] == "Transport og mobilitet"
+    element = StrategyElement.objects.get(code="T")
+    assert data[0]["adresse"] == element.get_absolute_url() and data[0]["type"] == "Innsatsområde"
+    codes = [item["kode"] for item in client.get(SUGGESTIONS, {"q": "t-s"}).json()["forslag"]]
+    assert codes[:3] == ["T-S1", "T-S2", "T-S3"]
+    kollektiv = client.get(SUGGESTIONS, {"q": "styrke samarbeidet kollekt"}).json()["forslag"]
+    assert [item["kode"] for item in kollektiv] == ["T-S3"]
+    assert client.get(SUGGESTIONS, {"q": "t"}).json() == {"forslag": []}  # two letters first
+    assert len(client.get(SUGGESTIONS, {"q": "utvikl"}).json()["forslag"]) == 8
+
+
+def test_suggestions_as_you_type_never_show_drafts(client, strategy):
+    """Bug prevented: the suggestions leaking the title of a draft or of what lies under one."""
+    add_element("T", Kind.STRATEGY, "T-S8", "Ved å planlegge kabelferger", is_published=False)
+    assert client.get(SUGGESTIONS, {"q": "kabelf"}).json() == {"forslag": []}
+    StrategyElement.objects.filter(code="T").update(is_published=False)
+    assert client.get(SUGGESTIONS, {"q": "t-s"}).json() == {"forslag": []}
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "   ", "'; DROP TABLE x;--", '"""', "🚆🚲", "\x00\x00", "a" * 5000, "og i", "*:"]
+)
+def test_suggestions_as_you_type_take_any_input(client, strategy, typed):
+    """Bug prevented: a 500 from what a person (or a script) sends while typing."""
+    response = client.get(SUGGESTIONS, {"q": typed})
+    assert response.status_code == 200
+    assert isinstance(response.json()["forslag"], list)
+
+
+def test_suggestions_as_you_type_cost_one_query_and_are_cached(
+    client, generated_tree, django_assert_num_queries
+):
+    """Bug prevented: a query per title, or the same prefix computed again on every keystroke
+    of every reader."""
+    # The content version (ETag and cache key) and the one query of the suggestions.
+    with django_assert_num_queries(2):
+        first = client.get(SUGGESTIONS, {"q": "tema 1"})
+    assert len(first.json()["forslag"]) == 8
+    with django_assert_num_queries(1):  # the content version only: the rest from the cache
+        again = client.get(SUGGESTIONS, {"q": "tema 1"})
+    assert again.json() == first.json()
+    assert first["ETag"] and "max-age=0" in first["Cache-Control"]
+
+
+def test_new_words_join_the_vocabulary_when_saved(client, strategy):
+    """Bug prevented: "Mente du …?" and the compounds blind to text written after the
+    migration."""
+    from strategy.models import SearchWord
+
+    assert not SearchWord.objects.filter(word="kabelfergene").exists()
+    add_element("T", Kind.STRATEGY, "T-S8", "Ved å planlegge tunnelprosjektene")
+    word = SearchWord.objects.get(word="tunnelprosjektene")
+    assert (word.stem, word.folded, word.parts) == (
+        "tunnelprosjekt",
+        "tunnelprosjektene",
+        " tunnel prosjekt ",
+    )
+    assert "T-S8" in result_codes(search(client, "prosjekter"))  # a part of the new compound

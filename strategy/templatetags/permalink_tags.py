@@ -1,13 +1,11 @@
 from django import template
-from django.utils.text import Truncator
 
-from strategy.citation import plain_lines
+from strategy.citation import excerpt_of
 from strategy.models import StrategyElement
+from strategy.opendata import Urls
 from strategy.origin import absolute_url as origin_url
 
 register = template.Library()
-
-DESCRIPTION_LENGTH = 200
 
 
 @register.simple_tag
@@ -22,5 +20,17 @@ def summary(element: StrategyElement) -> str:
     """What a link preview (e-mail, Teams, search results) shows under the title: the
     element's text as plain text, cut at a word; the title (already og:title) when the
     element has no text of its own, as most strategies and goals."""
-    words = " ".join(plain_lines(element.body)) or element.title
-    return Truncator(words).chars(DESCRIPTION_LENGTH)
+    return excerpt_of(element.body) or element.title
+
+
+@register.simple_tag(takes_context=True)
+def permanent_url(context, element: StrategyElement) -> str:
+    """The element's absolute permanent link (``https://…/r/T-S2/``) on the configured origin,
+    for the printout and the PDF. One URL builder per request: a page lists many elements."""
+    request = context.get("request")
+    if request is None:
+        return Urls().permalink(element)
+    urls = getattr(request, "permanent_urls", None)
+    if urls is None:
+        urls = request.permanent_urls = Urls()
+    return urls.permalink(element)

@@ -1,6 +1,7 @@
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
+from strategy import strategy_map
 from strategy.models import StrategyElement
 from strategy.presentation import ChildGroup, child_groups
 from strategy.text import render_body
@@ -28,3 +29,17 @@ def groups(element: StrategyElement) -> list[ChildGroup]:
 @register.filter
 def add_one(depth: int) -> int:
     return int(depth) + 1
+
+
+@register.simple_tag
+def strategy_map_svgs(the_map: strategy_map.StrategyMap, with_vision: bool = True) -> SafeString:
+    """Both layouts of the map, inline (their text is escaped by ``render_svg``); the
+    stylesheet shows the one that fits the screen."""
+    return mark_safe(
+        "".join(
+            strategy_map.render_svg(
+                the_map, layout, StrategyElement.get_absolute_url, with_vision=with_vision
+            )
+            for layout in strategy_map.LAYOUTS
+        )
+    )

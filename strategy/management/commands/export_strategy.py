@@ -6,6 +6,9 @@ from django.core.management.base import BaseCommand
 
 from strategy.models import Edition, Source, StrategyElement
 
+# Editing bookkeeping, not content: the optimistic-locking counter starts again at 1 on load.
+NOT_EXPORTED = frozenset({"version"})
+
 
 class Command(BaseCommand):
     help = (
@@ -27,7 +30,16 @@ class Command(BaseCommand):
             *StrategyElement.objects.order_by("tree_id", "lft"),
             *Source.objects.order_by("element__tree_id", "element__lft", "number"),
         ]
-        data = serializers.serialize("json", objects, indent=2, ensure_ascii=False) + "\n"
+        fields = [
+            field.name
+            for model in (StrategyElement, Source)
+            for field in model._meta.local_fields
+            if not field.primary_key and field.name not in NOT_EXPORTED
+        ]
+        data = (
+            serializers.serialize("json", objects, indent=2, ensure_ascii=False, fields=fields)
+            + "\n"
+        )
         if output == "-":
             self.stdout.write(data, ending="")
             return

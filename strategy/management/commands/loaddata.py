@@ -1,19 +1,36 @@
 """Django's ``loaddata``, refusing a broken strategy fixture whole.
 
-Django already loads all fixtures in one transaction. This version also checks the strategy
-before that transaction commits - codes unique, every parent present, every kind allowed under
-its parent, nested-set numbers and stored paths consistent - and turns every failure (bad JSON
-too) into one Norwegian error naming the file and the object. Nothing is left in the database.
+Django already loads all fixtures in one transaction. This version validates every object of
+the strategy app as the admin does - the model's field validators, constraints and permanent
+codes before the row is written, the rest of ``StrategyElement.clean()`` (``check_rules``: kinds,
+titles, reserved slugs) once the whole tree is in - and checks the strategy before that
+transaction commits - codes unique, every parent present, every kind allowed under its parent,
+nested-set numbers and stored paths consistent.
+Every failure (bad JSON too) becomes one Norwegian error naming the file and the object.
+Nothing is left in the database.
 
 Fixtures do not carry the derived public flag (and one that did would not be trusted): it is
 derived for every loaded tree in the same transaction, before the check.
 """
 
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
+from django.db import models
+from django.utils import timezone
 
 from strategy.integrity import tree_problems
 from strategy.models import Source, StrategyElement
+from strategy.validators import describe
+
+# What the history compares to tell whether a loaded row differs from its latest version.
+HISTORY_COMPARED = {
+    StrategyElement: ("parent_id", "kind", "code", "title", "slug", "path", "body", "is_published"),
+    Source: ("element_id", "number", "text", "url", "anchor"),
+}
 
 
 class Command(loaddata.Command):
@@ -48,8 +65,32 @@ class Command(loaddata.Command):
         self._all_files = [*getattr(self, "_all_files", []), self._current_file]
         return fixtures
 
+    def _refuse(self, file: str, what: str, problem: str) -> CommandError:
+        return CommandError(
+            f"Fixturen «{file}» ble ikke lastet, og databasen er uendret: {what}: "
+            f"{problem.rstrip('.')}."
+        )
+
+    def _validate_fields(self, instance: models.Model, file: str) -> None:
+        """The model's field rules, before the row is written: a NUL or an over-long title
+        would otherwise fail in PostgreSQL with an English error, and be stored on SQLite.
+        Relations are checked once every object is in (``_check_tree``)."""
+        relations = {field.name for field in instance._meta.fields if field.is_relation}
+        # A fixture's object with a primary key may overwrite its own row (loading onto a
+        # database that has the strategy): uniqueness is then checked against the other rows.
+        instance._state.adding = instance.pk is None
+        try:
+            instance.clean_fields(exclude=relations)
+            instance.validate_constraints()  # e.g. one footnote number once per element
+            if isinstance(instance, StrategyElement):
+                instance.check_code()  # before the row is overwritten: codes are permanent
+        except ValidationError as error:
+            raise self._refuse(file, _label(instance), describe(instance, error)) from error
+
     def save_obj(self, obj):
         element = obj.object
+        if element._meta.app_label == StrategyElement._meta.app_label:
+            self._validate_fields(element, getattr(self, "_current_file", "?"))
         if isinstance(element, StrategyElement):
             file = getattr(self, "_current_file", "?")
             key = (element.edition_id, element.code)
@@ -69,6 +110,7 @@ class Command(loaddata.Command):
                 )
             self._codes[key] = element.pk
             self._element_files[element.pk] = file
+            self._count_version(element)
         elif isinstance(element, Source):
             self._sources.append((element, getattr(self, "_current_file", "?")))
         return super().save_obj(obj)
@@ -82,6 +124,60 @@ class Command(loaddata.Command):
             if self._element_files:
                 StrategyElement.objects.filter(pk__in=self._element_files).refresh_public()
             self._check_tree()
+            self._record_in_history()
+
+    def _count_version(self, element: StrategyElement) -> None:
+        """The fixture carries no version. A row loaded over a different one is a new
+        version of it (a form opened before the load is then stale); an identical one keeps
+        its version, so loading the same file twice changes nothing."""
+        fields = HISTORY_COMPARED[StrategyElement]
+        stored = StrategyElement.objects.filter(pk=element.pk).values(*fields, "version").first()
+        if stored is None:
+            return
+        unchanged = all(getattr(element, field) == stored[field] for field in fields)
+        element.version = stored["version"] + (0 if unchanged else 1)
+
+    def _record_in_history(self) -> None:
+        """The history starts with the load, not with the first editor who touches an
+        element: every loaded element and source gets a version with no user, the load's time
+        and the reason «Lastet fra fixtures/strategy.json». A row unchanged since its latest
+        version (the same file loaded twice) gets none."""
+        names = []
+        for file in self._all_files:
+            for name in file.split(", "):
+                path = Path(name)
+                shown = (
+                    str(path.relative_to(settings.BASE_DIR))
+                    if path.is_relative_to(settings.BASE_DIR)
+                    else path.name
+                )
+                if shown not in names:
+                    names.append(shown)
+        reason = f"Lastet fra {', '.join(names)}"[:100]
+        now = timezone.now()
+        loaded_pks = {
+            StrategyElement: list(self._element_files),
+            Source: [source.pk for source, _ in self._sources],
+        }
+        for model, pks in loaded_pks.items():
+            latest = {}
+            for record in model.history.filter(id__in=pks).order_by("history_date", "history_id"):
+                latest[record.id] = record
+            created, changed = [], []
+            for obj in model.objects.filter(pk__in=pks).order_by("pk"):
+                obj._history_user = None  # not whoever is logged in, if run from a request
+                record = latest.get(obj.pk)
+                if record is None or record.history_type == "-":
+                    created.append(obj)
+                elif any(
+                    getattr(obj, field) != getattr(record, field)
+                    for field in HISTORY_COMPARED[model]
+                ):
+                    changed.append(obj)
+            for objs, update in ((created, False), (changed, True)):
+                model.history.bulk_history_create(
+                    objs, update=update, default_date=now, default_change_reason=reason
+                )
 
     def _check_tree(self) -> None:
         elements = list(
@@ -104,3 +200,22 @@ class Command(loaddata.Command):
             raise CommandError(
                 f"Fixturen «{file}» ble ikke lastet, og databasen er uendret: {message}."
             )
+        # The tree is whole (tree_problems linked every element to its parent in memory):
+        # now the rest of the model's clean(), as the admin form applies it (the code was
+        # checked before the row was written).
+        for element in elements:
+            if element.pk not in self._element_files:
+                continue
+            try:
+                element.check_rules()
+            except ValidationError as error:
+                file = self._element_files[element.pk]
+                raise self._refuse(file, _label(element), describe(element, error)) from error
+
+
+def _label(instance: models.Model) -> str:
+    if isinstance(instance, StrategyElement):
+        return f"strategielement pk={instance.pk} (kode «{instance.code}»)"
+    if isinstance(instance, Source):
+        return f"kilde pk={instance.pk} (nr. {instance.number})"
+    return f"{instance._meta.verbose_name} pk={instance.pk}"

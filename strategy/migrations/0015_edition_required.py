@@ -1,4 +1,4 @@
-"""Every element, former path and tombstone has an edition (filled by 0009): required from now
+"""Every element, former path and tombstone has an edition (filled by 0014): required from now
 on. A migration of its own: PostgreSQL cannot alter a table in the transaction that updated
 its rows (pending trigger events)."""
 
@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('strategy', '0009_editions_required'),
+        ('strategy', '0014_first_edition'),
     ]
 
     operations = [
