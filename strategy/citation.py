@@ -232,10 +232,38 @@ def _organisation() -> dict:
     }
 
 
-def schema_org_element(
-    reference: Reference, front_page_url: str, licence_url: str, json_url: str
+def schema_org_edition(
+    document_title: str, edition_url: str, period: str, status: str, series_url: str
 ) -> dict:
-    """schema.org for an element's page: a part of the strategy document."""
+    """An edition of the strategy as schema.org: a report (the edition's document) with its
+    period as its version, part of the series of editions (issue 13)."""
+    return {
+        "@type": "Report",
+        "name": document_title,
+        "url": edition_url,
+        "version": period,
+        "creativeWorkStatus": status,
+        "isPartOf": {"@type": "CreativeWorkSeries", "name": DOCUMENT_SERIES, "url": series_url},
+    }
+
+
+# The document across its editions (the owner adopts one per four-year period).
+DOCUMENT_SERIES = "Strategiske føringer for Osloregionen"
+
+
+def schema_org_element(
+    reference: Reference,
+    front_page_url: str,
+    licence_url: str,
+    json_url: str,
+    edition: dict | None = None,
+    published: datetime.date | None = None,
+    modified: datetime.date | None = None,
+) -> dict:
+    """schema.org for an element's page: a part of an edition (``schema_org_edition``) of the
+    strategy document. ``published`` and ``modified``: the days of its first published text
+    and of its latest published change (the version shown)."""
+    modified = modified or reference.date
     data = {
         "@context": "https://schema.org",
         "@type": "CreativeWork",
@@ -246,15 +274,19 @@ def schema_org_element(
         "url": reference.page_url,
         "sameAs": reference.permanent_url,
         "inLanguage": LANGUAGE,
-        "dateModified": reference.date.isoformat(),
+        "dateModified": modified.isoformat(),
+        "version": modified.isoformat(),
+        **({"datePublished": published.isoformat()} if published else {}),
         "author": _organisation(),
         "publisher": _organisation(),
         "license": licence_url,
-        "isPartOf": {"@type": "Report", "name": reference.document, "url": front_page_url},
+        "isPartOf": edition
+        or {"@type": "Report", "name": reference.document, "url": front_page_url},
         "encoding": {
             "@type": "MediaObject",
             "contentUrl": json_url,
             "encodingFormat": "application/json",
+            "license": licence_url,
         },
     }
     if reference.abstract:

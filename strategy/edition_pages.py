@@ -19,13 +19,24 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import PUBLIC_TEXT_FIELDS, EditionStatus, StrategyElement
+from .models import (
+    PUBLIC_TEXT_FIELDS,
+    DeletedElement,
+    EditionStatus,
+    Source,
+    StrategyElement,
+    link_elements,
+)
+from .public import edition_is_public, is_public_under
 
-# Phrases simple-history writes for states that are not a change of the public text.
+# Phrases simple-history writes for states that are not a change of the public text, and the
+# beginnings of those the portal writes itself (loading the fixture, copying an edition).
 NO_NOTE_REASONS = frozenset({"Publisert", "Utgangspunkt", ""})
+SYSTEM_REASON_STARTS = ("Lastet fra ", "Kopiert fra utgave ")
 
 
 @dataclass
@@ -51,7 +62,10 @@ class Version:
 
     @property
     def public_note(self) -> str:
-        return "" if self.note in NO_NOTE_REASONS else self.note
+        """The editor's change note; none for what the portal itself recorded."""
+        if self.note in NO_NOTE_REASONS or self.note.startswith(SYSTEM_REASON_STARTS):
+            return ""
+        return self.note
 
 
 def oslo() -> ZoneInfo:
@@ -194,11 +208,16 @@ def element_context(element: StrategyElement) -> dict:
     page: a fixed number of queries whatever the tree size and history length."""
     edition = element.edition
     superseded = edition.status == EditionStatus.SUPERSEDED
+    versions = versions_of(element.pk, element)
+    shown = published_versions(versions)
     return {
         "strategy_edition": edition,
         "successor": successor_in_force(element) if superseded else None,
         "predecessors": predecessors(element),
-        "changes": public_changes(versions_of(element.pk, element)),
+        "changes": public_changes(versions),
+        # The days of the first published text and of the text shown (JSON-LD's dates).
+        "published_on": shown[0].day if shown else None,
+        "changed_on": shown[-1].day if shown else None,
     }
 
 
@@ -235,3 +254,115 @@ def compare(old: list[StrategyElement], new: list[StrategyElement]) -> Compariso
             )
     result.not_continued = [element for element in old if element.pk not in matched]
     return result
+
+
+# --- The whole edition at a date ---------------------------------------------------------------
+# «Hele strategien» and the open data take ``?dato=ÅÅÅÅ-MM-DD``: the public tree as it stood at
+# the end of that day, read from the same history as an element's dated view.
+
+DAY_PARAMETER = "dato"
+
+
+class BadDay(ValueError):
+    """A ``?dato=`` that is no date, or a day still to come: the message says which."""
+
+
+def requested_day(value: str | None) -> datetime.date | None:
+    """The day a ``?dato=`` asks for (None: no date, today's text). Raises ``BadDay`` with a
+    Norwegian message for anything else."""
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadDay(
+            f"«{value[:20]}» er ikke en dato. Skriv datoen som ÅÅÅÅ-MM-DD, f.eks. 2026-03-01."
+        ) from None
+    if len(value) != len("2026-03-01"):
+        raise BadDay("Skriv datoen som ÅÅÅÅ-MM-DD, f.eks. 2026-03-01.")
+    if day > today():
+        raise BadDay("Datoen har ikke vært ennå.")
+    return day
+
+
+def _latest_rows(history, limit: datetime.datetime, **filters) -> list:
+    """The latest history row of every object at ``limit`` (one query: a correlated subquery
+    on the object's id, which simple-history indexes)."""
+    latest = (
+        history.filter(id=OuterRef("id"), history_date__lt=limit)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return list(
+        history.filter(history_date__lt=limit, **filters).filter(history_id=Subquery(latest))
+    )
+
+
+def tree_as_of(edition, day: datetime.date) -> dict[int, StrategyElement]:
+    """The public tree of ``edition`` at the end of ``day`` (Europe/Oslo), linked in memory in
+    tree order, each element with the sources it had then. Five queries, whatever the size of
+    the tree and the length of its history. An element or source never saved since it was
+    loaded has no history: its stored row, since it was created, is its only version. Order
+    among siblings is today's (the history does not keep the tree numbers); a deleted element
+    takes the place it had when it was deleted."""
+    limit = end_of_day(day)
+    live = {
+        element.pk: element
+        for element in StrategyElement.objects.filter(edition=edition).select_related(None)
+    }
+    states: dict[int, StrategyElement] = {}
+    for row in _latest_rows(StrategyElement.history, limit, edition_id=edition.pk):
+        if row.history_type != "-":
+            state = row.instance
+            state._state.adding = False  # a stored element's past: mptt reads its children
+            states[row.id] = state
+    recorded = set(
+        StrategyElement.history.filter(edition_id=edition.pk).values_list("id", flat=True)
+    )
+    for pk, element in live.items():
+        if pk not in recorded and element.created_at < limit:
+            states[pk] = element
+    places = dict(DeletedElement.objects.filter(edition=edition).values_list("code", "tree_order"))
+    nodes: dict[int, StrategyElement] = {}
+    children: dict[int | None, list[StrategyElement]] = {}
+    for pk, state in states.items():
+        state.edition = edition
+        state.lft = live[pk].lft if pk in live else places.get(state.code, 0)
+        children.setdefault(state.parent_id, []).append(state)
+    for siblings in children.values():
+        siblings.sort(key=lambda state: state.lft)
+    # Depth first from the document: published, under a public parent, in an edition the
+    # public may see (the same rule as ``strategy/public.py``'s, applied to the past).
+    stack = [
+        (root, edition_is_public(edition.status), 0) for root in reversed(children.get(None, []))
+    ]
+    ordered: list[StrategyElement] = []
+    while stack:
+        state, parent_public, level = stack.pop()
+        state.is_public = is_public_under(state.is_published, parent_public)
+        if not state.is_public:
+            continue
+        state.level = level
+        ordered.append(state)
+        stack.extend((child, True, level + 1) for child in reversed(children.get(state.pk, [])))
+    nodes = link_elements(ordered)
+    _attach_sources_as_of(nodes, limit)
+    return nodes
+
+
+def _attach_sources_as_of(nodes: dict[int, StrategyElement], limit: datetime.datetime) -> None:
+    sources: dict[int, list[Source]] = {pk: [] for pk in nodes}
+    states = {
+        row.id: row.instance
+        for row in _latest_rows(Source.history, limit, element_id__in=list(nodes))
+        if row.history_type != "-"
+    }
+    recorded = set(Source.history.filter(element_id__in=list(nodes)).values_list("id", flat=True))
+    # Sources never saved since they were loaded: their stored rows.
+    for source in Source.objects.filter(element_id__in=list(nodes)).exclude(pk__in=recorded):
+        states.setdefault(source.pk, source)
+    for source in sorted(states.values(), key=lambda source: source.number):
+        if source.element_id in sources:
+            sources[source.element_id].append(source)
+    for pk, node in nodes.items():
+        node._prefetched_objects_cache = {"sources": sources[pk]}

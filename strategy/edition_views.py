@@ -11,17 +11,12 @@ from django.shortcuts import render
 
 from . import citation, edition_pages, permalinks, views
 from .caching import public_page
-from .models import MAX_PATH_LENGTH, DeletedElement, Edition, Kind, StrategyElement
-from .presentation import child_groups
+from .models import MAX_PATH_LENGTH, DeletedElement, Edition, StrategyElement
 
 
 def _public_edition(period: str) -> Edition | None:
     edition = Edition.objects.filter(period=period).first()
     return edition if edition is not None and edition.is_public else None
-
-
-def _navigation_of(root: StrategyElement) -> list[StrategyElement]:
-    return [child for child in root.get_children() if child.kind == Kind.SECTION]
 
 
 def edition_list(request: HttpRequest) -> HttpResponse:
@@ -38,53 +33,28 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _root_of(edition: Edition, **filters) -> dict[int, StrategyElement]:
-    return (
-        StrategyElement.objects.public().filter(edition=edition, **filters).with_sources().linked()
-    )
+def _edition_root(period: str) -> StrategyElement | None:
+    """The public document of a public edition."""
+    edition = _public_edition(period)
+    if edition is None:
+        return None
+    return StrategyElement.objects.public().filter(edition=edition, parent__isnull=True).first()
 
 
 @public_page
 def edition_front_page(request: HttpRequest, period: str) -> HttpResponse:
-    edition = _public_edition(period)
-    if edition is None:
-        return views.not_found(request)
-    nodes = _root_of(edition, level__lte=2)
-    root = next((node for node in nodes.values() if node.parent_id is None), None)
+    root = _edition_root(period)
     if root is None:
         return views.not_found(request)
-    return render(
-        request,
-        "strategy/front_page.html",
-        {
-            "root": root,
-            "strategy_edition": edition,
-            "groups": child_groups(root),
-            "navigation": _navigation_of(root),
-            "sources": [s for node in nodes.values() for s in node.sources.all()],
-        },
-    )
+    return views.render_front_page(request, root)
 
 
-@public_page
+@public_page(query=(edition_pages.DAY_PARAMETER,))
 def edition_whole_strategy(request: HttpRequest, period: str) -> HttpResponse:
-    edition = _public_edition(period)
-    if edition is None:
-        return views.not_found(request)
-    nodes = _root_of(edition)
-    root = next((node for node in nodes.values() if node.parent_id is None), None)
+    root = _edition_root(period)
     if root is None:
         return views.not_found(request)
-    return render(
-        request,
-        "strategy/whole_strategy.html",
-        {
-            "root": root,
-            "strategy_edition": edition,
-            "navigation": _navigation_of(root),
-            "sources": [s for node in nodes.values() for s in node.sources.all()],
-        },
-    )
+    return views.render_whole_strategy(request, root)
 
 
 @public_page(shows_today=True)

@@ -6,6 +6,7 @@ tree."""
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -15,12 +16,13 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_safe
 
-from . import citation
+from . import citation, edition_pages
 from .accessibility import SECRETARIAT_EMAIL
 from .caching import public_page
 from .models import (
     DeletedElement,
     Edition,
+    EditionStatus,
     Kind,
     Source,
     StrategyElement,
@@ -50,11 +52,15 @@ class Urls:
     filled in."""
 
     PLACEHOLDER = "PLACEHOLDER0"
+    PERIOD = "0000-0000"
 
     def __init__(self, absolute: bool = True) -> None:
         base = absolute_url("") if absolute else ""
         self._base = base
         self._front_page = base + reverse("strategy:front-page")
+        self._edition_permalink = base + reverse(
+            "strategy:edition-permalink", kwargs={"period": self.PERIOD, "code": self.PLACEHOLDER}
+        )
         self._patterns = {
             name: base + reverse(f"strategy:{name}", kwargs={key: self.PLACEHOLDER})
             for name, key in (
@@ -77,10 +83,16 @@ class Urls:
         return self._patterns[name].replace(self.PLACEHOLDER, value, 1)
 
     def page(self, element: StrategyElement) -> str:
+        if not element.edition.is_in_force:  # /utgaver/<periode>/…: a few, reversed each
+            return self._base + element.get_absolute_url()
         return self._fill("element", element.path) if element.path else self._front_page
 
     def permalink(self, element: StrategyElement) -> str:
-        return self._fill("permalink", element.code)
+        """The edition-qualified permanent link, /r/2025-2028/T-S2/ (issue 13): it names this
+        element of this edition for ever."""
+        return self._edition_permalink.replace(self.PERIOD, element.edition.period, 1).replace(
+            self.PLACEHOLDER, element.code, 1
+        )
 
     def json(self, element: StrategyElement) -> str:
         return self._fill("element-json", element.code)
@@ -120,13 +132,16 @@ def element_data(urls: Urls, element: StrategyElement) -> dict[str, Any]:
     }
 
 
-def _envelope(root: StrategyElement) -> dict[str, Any]:
+def _envelope(root: StrategyElement, day: datetime.date | None = None) -> dict[str, Any]:
+    """What every JSON export says about itself: among it, its edition and the day its text
+    is as of (today, or the ``?dato=`` asked for)."""
     return {
         "formatversjon": FORMAT_VERSION,
         "utgiver": PUBLISHER,
         "strategi": root.title,
         "utgave": root.edition.period,
         "utgavestatus": root.edition.status,
+        "dato": (day or edition_pages.today()).isoformat(),
         "lisens": LICENCE,
         "kilde": absolute_url(reverse("strategy:strategy-json")),
     }
@@ -183,23 +198,75 @@ def _schema_response(request: HttpRequest, data: dict[str, Any], schema: str) ->
     return response
 
 
+def _requested_day(request: HttpRequest) -> datetime.date | None:
+    """``?dato=ÅÅÅÅ-MM-DD``: the day the data is to be as of (None: today's)."""
+    return edition_pages.requested_day(request.GET.get(edition_pages.DAY_PARAMETER))
+
+
+def _dated_tree(root: StrategyElement, day: datetime.date | None) -> dict[int, StrategyElement]:
+    """The public tree of the document's edition: today's (3 queries) or at the end of
+    ``day`` (``edition_pages.tree_as_of``)."""
+    if day is None:
+        return StrategyElement.objects.public().in_tree_of(root).with_sources().linked()
+    return edition_pages.tree_as_of(root.edition, day)
+
+
+def _not_yet_published(day: datetime.date) -> JsonResponse:
+    return _json_error(f"Ikke publisert {citation.norwegian_date(day)}.", status=404)
+
+
 @api_view
-@public_page
+@public_page(query=(edition_pages.DAY_PARAMETER,), shows_today=True)
 def strategy_json(request: HttpRequest) -> HttpResponse:
-    """The whole public strategy as one JSON tree: 3 queries whatever its size."""
+    """The whole public strategy as one JSON tree: 3 queries whatever its size (with
+    ``?dato=``: as it stood at the end of that day)."""
     root = StrategyElement.objects.current_document()
     if root is None:
         return _json_error("Ingen publisert strategi.", status=404)
-    nodes = StrategyElement.objects.public().in_tree_of(root).with_sources().linked()
+    try:
+        day = _requested_day(request)
+    except edition_pages.BadDay as error:
+        return _json_error(str(error), status=400)
+    nodes = _dated_tree(root, day)
+    if root.pk not in nodes:
+        return _not_yet_published(day)
     root = nodes[root.pk]
-    data = {**_envelope(root), "element": element_data(Urls(), root)}
+    data = {**_envelope(root, day), "element": element_data(Urls(), root)}
     return _schema_response(request, data, "strategi")
 
 
+def change_history(urls: Urls, element: StrategyElement) -> list[dict[str, str]]:
+    """Every published wording of an element, oldest first: its date, its change note and the
+    address of the text as it stood that day (one query)."""
+    dated = urls.absolute(
+        reverse(
+            "strategy:dated-element",
+            kwargs={"period": element.edition.period, "code": element.code, "day": "0001-01-01"},
+        )
+    )
+    return [
+        {
+            "dato": version.date.isoformat(),
+            "merknad": version.public_note,
+            "url": dated.replace("0001-01-01", version.day.isoformat(), 1),
+        }
+        for version in edition_pages.published_versions(
+            edition_pages.versions_of(element.pk, element)
+        )
+    ]
+
+
 @api_view
-@public_page
+@public_page(query=(edition_pages.DAY_PARAMETER,), shows_today=True)
 def element_json(request: HttpRequest, code: str) -> HttpResponse:
-    """One element with its hierarchy and its public subtree: 3 queries."""
+    """One element with its hierarchy, its public subtree and its change history: 4 queries
+    (with ``?dato=``: as it stood at the end of that day)."""
+    try:
+        day = _requested_day(request)
+    except edition_pages.BadDay as error:
+        return _json_error(str(error), status=400)
+    if day is not None:
+        return _dated_element_json(code, day)
     element = StrategyElement.objects.public().in_force().filter(code=code).first()
     if element is None:
         tombstone = DeletedElement.objects.filter(
@@ -216,17 +283,33 @@ def element_json(request: HttpRequest, code: str) -> HttpResponse:
     nodes = element.get_family().public().with_sources().linked()
     if element.pk not in nodes:  # unpublished or moved between the two queries
         return _json_error(f"Fant ikke noe publisert element med koden {code}.", status=404)
-    element = nodes[element.pk]
+    return _element_response(request, nodes[element.pk], None)
+
+
+def _dated_element_json(code: str, day: datetime.date) -> HttpResponse:
+    root = StrategyElement.objects.current_document()
+    nodes = _dated_tree(root, day) if root is not None else {}
+    element = next((node for node in nodes.values() if node.code == code), None)
+    if element is None:
+        return _not_yet_published(day)
+    return _element_response(None, element, day)
+
+
+def _element_response(
+    request: HttpRequest | None, element: StrategyElement, day: datetime.date | None
+) -> HttpResponse:
     ancestors = element.cached_ancestors()
     root = ancestors[0] if ancestors else element
+    urls = Urls()
     data = {
-        **_envelope(root),
+        **_envelope(root, day),
         "hierarki": [
             {"kode": ancestor.code, "tittel": ancestor.title, "type": ancestor.kind}
             for ancestor in ancestors
         ],
         "overordnet_kode": element.parent.code if element.parent_id else None,
-        "element": element_data(Urls(), element),
+        "endringer": change_history(urls, element),
+        "element": element_data(urls, element),
     }
     return _schema_response(request, data, "element")
 
@@ -268,7 +351,7 @@ CSV_FIELDS: tuple[tuple[str, Callable[[StrategyElement, Urls, dict[int, int]], A
         lambda e, urls, positions: e.parent.display_title if e.parent_id else "",
     ),
     ("tekst", lambda element, urls, positions: _plain_text(element)),
-    # Editions (issue 13) add their column here: ("utgave", lambda …: element's edition).
+    ("utgave", lambda element, urls, positions: element.edition.period),
 )
 CSV_COLUMNS = [name for name, _cell in CSV_FIELDS]
 
@@ -286,17 +369,26 @@ def csv_rows(urls: Urls, nodes: dict[int, StrategyElement]) -> list[list[Any]]:
 
 
 @api_view
-@public_page
+@public_page(query=(edition_pages.DAY_PARAMETER,))
 def elements_csv(request: HttpRequest) -> HttpResponse:
     """Every public element, one row each in tree order, for spreadsheets: UTF-8 with a
     byte order mark and semicolons, which is what Excel with Norwegian settings opens into
-    columns with æ, ø and å intact. One query."""
+    columns with æ, ø and å intact. One query (with ``?dato=``: as it stood at the end of
+    that day)."""
+    try:
+        day = _requested_day(request)
+    except edition_pages.BadDay as error:
+        return _json_error(str(error), status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="strategi-osloregionen.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    nodes = StrategyElement.objects.public().in_force().linked()
+    root = StrategyElement.objects.current_document() if day else None
+    if day is None:
+        nodes = StrategyElement.objects.public().in_force().linked()
+    else:
+        nodes = edition_pages.tree_as_of(root.edition, day) if root is not None else {}
     writer.writerows(
         [spreadsheet_cell(str(value)) for value in row] for row in csv_rows(Urls(), nodes)
     )
@@ -378,6 +470,17 @@ def _envelope_properties() -> dict[str, Any]:
         "formatversjon": {"const": FORMAT_VERSION},
         "utgiver": {"const": PUBLISHER},
         "strategi": {"type": "string", "description": "Strategidokumentets tittel."},
+        "utgave": {
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{4}$",
+            "description": "Utgavens periode, f.eks. «2025-2028».",
+        },
+        "utgavestatus": {"enum": list(EditionStatus.values)},
+        "dato": {
+            "type": "string",
+            "format": "date",
+            "description": "Dagen teksten gjelder: i dag, eller datoen i «?dato=».",
+        },
         "lisens": {
             "type": "object",
             "additionalProperties": False,
@@ -392,7 +495,17 @@ def _envelope_properties() -> dict[str, Any]:
 def json_schemas() -> dict[str, dict[str, Any]]:
     """Every JSON format's schema by name, without its ``$id`` (the absolute URL it is served
     at, added by the view)."""
-    envelope_required = ["formatversjon", "utgiver", "strategi", "lisens", "kilde", "element"]
+    envelope_required = [
+        "formatversjon",
+        "utgiver",
+        "strategi",
+        "utgave",
+        "utgavestatus",
+        "dato",
+        "lisens",
+        "kilde",
+        "element",
+    ]
     level = {
         "type": "object",
         "additionalProperties": False,
@@ -416,7 +529,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             "title": "Ett element med hierarkiet over og undertreet (/api/elementer/<kode>.json)",
             "type": "object",
             "additionalProperties": False,
-            "required": [*envelope_required, "hierarki", "overordnet_kode"],
+            "required": [*envelope_required, "hierarki", "overordnet_kode", "endringer"],
             "properties": {
                 **_envelope_properties(),
                 "hierarki": {
@@ -425,6 +538,21 @@ def json_schemas() -> dict[str, dict[str, Any]]:
                     "description": "Elementene over, fra dokumentet og ned.",
                 },
                 "overordnet_kode": {"type": ["string", "null"]},
+                "endringer": {
+                    "type": "array",
+                    "description": "Hver publiserte ordlyd, eldste først: dato, "
+                    "endringsmerknad og adressen til teksten slik den lød den dagen.",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["dato", "merknad", "url"],
+                        "properties": {
+                            "dato": {"type": "string", "format": "date-time"},
+                            "merknad": {"type": "string"},
+                            "url": ABSOLUTE_URL,
+                        },
+                    },
+                },
             },
             "$defs": _element_definitions(),
         },

@@ -62,6 +62,11 @@ def front_page(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
         return not_found(request)
+    return render_front_page(request, root)
+
+
+def render_front_page(request: HttpRequest, root: StrategyElement) -> HttpResponse:
+    """The front page of a document (the edition in force's, or another edition's)."""
     nodes = strategy_map.map_elements(root).with_sources().linked()
     root = nodes[root.pk]
     # Only the texts the front page shows carry footnote markers: the parts appear as cards.
@@ -79,23 +84,55 @@ def front_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(query=(edition_pages.DAY_PARAMETER,))
 def whole_strategy(request: HttpRequest) -> HttpResponse:
     root = StrategyElement.objects.current_document()
     if root is None:
         return not_found(request)
-    nodes = StrategyElement.objects.public().in_tree_of(root).with_sources().linked()
-    root = nodes[root.pk]
+    return render_whole_strategy(request, root)
+
+
+def render_whole_strategy(request: HttpRequest, root: StrategyElement) -> HttpResponse:
+    """«Hele strategien» of the document's edition: today's text, or with ``?dato=`` the text
+    as it stood at the end of that day (issue 13)."""
+    try:
+        day = edition_pages.requested_day(request.GET.get(edition_pages.DAY_PARAMETER))
+    except edition_pages.BadDay as error:
+        return render(
+            request,
+            "404.html",
+            {"navigation": [], "request_path": request.path, "dated_message": str(error)},
+            status=404,
+        )
+    if day is None:
+        nodes = StrategyElement.objects.public().in_tree_of(root).with_sources().linked()
+    else:
+        nodes = edition_pages.tree_as_of(root.edition, day)
+    document = nodes.get(root.pk)
+    if document is None:
+        return render(
+            request,
+            "404.html",
+            {
+                "navigation": [],
+                "request_path": request.path,
+                "dated_message": f"Strategien var ikke publisert {citation.norwegian_date(day)}."
+                if day
+                else "",
+            },
+            status=404,
+        )
     return render(
         request,
         "strategy/whole_strategy.html",
         {
-            "root": root,
-            "navigation": navigation(root),
-            "contents": document_contents(root),
-            "pdf_url": reverse("strategy:strategy-pdf"),
+            "root": document,
+            "navigation": navigation(document),
+            "contents": document_contents(document),
+            "pdf_url": reverse("strategy:strategy-pdf") if root.edition.is_in_force else "",
             "sources": [s for node in nodes.values() for s in node.sources.all()],
-            **edition_context(request, root),
+            "dated_day": day,
+            **edition_context(request, document),
         },
     )
 

@@ -171,7 +171,9 @@ def test_drag_and_drop_goes_through_the_same_verb_with_undo(editor_client, edito
     assert [c for c in codes_under("OR") if c.startswith("S")][:3] == ["S3", "S1", "S2"]
     message = last_move_message(response)
     assert "«S3 Ved å utvise multifunksjonell ledelse" in message
-    assert "til under «OR Strategi for Osloregionen», rett etter «M3 " in message
+    assert (
+        "til under «OR Strategiske føringer for Osloregionen 2025–2028», rett etter «M3 " in message
+    )
     action, fields = undo_form(message)
     assert fields["neste"] == admin_url("changelist") + "?apne=1"
     editor_client.post(action, fields)

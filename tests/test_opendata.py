@@ -515,7 +515,7 @@ def test_dcat_ap_no_catalogue_has_the_mandatory_properties(client, strategy):
     assert isomorphic(graph, from_json_ld)
     [catalog] = graph.subjects(RDF.type, DCAT.Catalog)
     assert str(catalog) == f"{ORIGIN}/api/#katalog"
-    assert "Strategi for Osloregionen" in norwegian(graph, catalog, DCT.title)
+    assert "Strategiske føringer for Osloregionen 2025–2028" in norwegian(graph, catalog, DCT.title)
     norwegian(graph, catalog, DCT.description)
     assert str(the(graph, catalog, DCT.identifier)) == str(catalog)
     publisher = the(graph, catalog, DCT.publisher)

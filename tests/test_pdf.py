@@ -108,7 +108,7 @@ def test_every_page_carries_the_edition_the_date_it_was_made_and_its_number(whol
         assert edition in text, number
         assert made in text, number
         assert f"Side {number} av {len(pages)}" in text, number
-        assert "Strategi for Osloregionen" in text, number
+        assert "Strategiske føringer for Osloregionen 2025–2028" in text, number
 
 
 def test_bookmarks_follow_the_headings(whole_pdf):
@@ -123,7 +123,7 @@ def test_bookmarks_follow_the_headings(whole_pdf):
         return found
 
     bookmarks = titles(reader.outline)
-    assert bookmarks[0] == "Strategi for Osloregionen"
+    assert bookmarks[0] == "Strategiske føringer for Osloregionen 2025–2028"
     for element in elements:
         if element.kind in {Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME}:
             assert element.title in bookmarks, element.code
@@ -137,13 +137,13 @@ def test_metadata_title_author_and_language(whole_pdf):
     a case archive cannot file by title and author."""
     response, _elements, _version = whole_pdf
     reader = pypdf.PdfReader(io.BytesIO(response.content))
-    assert reader.metadata.title == "Strategi for Osloregionen"
+    assert reader.metadata.title == "Strategiske føringer for Osloregionen 2025–2028"
     assert reader.metadata.author == "Osloregionen IPR"
     with pikepdf.open(io.BytesIO(response.content)) as document:
         assert str(document.Root.Lang) == "nb"
         assert document.Root.ViewerPreferences.DisplayDocTitle is True
         with document.open_metadata() as xmp:
-            assert xmp["dc:title"] == "Strategi for Osloregionen"
+            assert xmp["dc:title"] == "Strategiske føringer for Osloregionen 2025–2028"
             assert "Osloregionen IPR" in str(xmp["dc:creator"])
             assert xmp["pdfuaid:part"] == "1"  # PDF/UA-1
 
@@ -203,7 +203,10 @@ def test_a_focus_area_pdf_holds_that_focus_area_only(client, strategy):
     assert StrategyElement.objects.get(code="K-S1").title not in text
     assert "NOU 2023: 25" in text  # its source
     reader = pypdf.PdfReader(io.BytesIO(response.content))
-    assert reader.metadata.title == "Transport og mobilitet – Strategi for Osloregionen"
+    assert (
+        reader.metadata.title
+        == "Transport og mobilitet – Strategiske føringer for Osloregionen 2025–2028"
+    )
 
 
 @pytest.mark.parametrize("code", ["T-S2", "TT1", "IO", "OR", "FINNES-IKKE", "K" * 20])

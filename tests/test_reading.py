@@ -156,7 +156,9 @@ def test_printouts_name_the_document_and_its_edition(client, strategy):
     """Bug prevented: printed pages that do not say what they are from or which version."""
     html = html_of(client, WHOLE_STRATEGY)
     head = re.search(r'data-running-head="([^"]+)"', html).group(1)
-    assert re.fullmatch(r"Strategi for Osloregionen · Versjon \d+\. \w+ \d{4}", unescape(head))
+    assert re.fullmatch(
+        r"Strategiske føringer for Osloregionen 2025–2028 · Versjon \d+\. \w+ \d{4}", unescape(head)
+    )
     permalink = html_of(client, StrategyElement.objects.get(code="T-S2"))
     assert (
         f'<p class="print-only">Permanent lenke: {settings.CANONICAL_ORIGIN}/r/T-S2/</p>'

@@ -207,7 +207,9 @@ def test_hele_strategien_prints_with_contents_page_numbers_and_a_running_head(
     assert 6 <= len(pages) <= 14, len(pages)
     for number, text in enumerate(pages, start=1):
         assert f"Side {number} av {len(pages)}" in text, number
-        assert "Strategi for Osloregionen · Versjon " in text and printed in text, number
+        assert (
+            "Strategiske føringer for Osloregionen 2025–2028 · Versjon " in text and printed in text
+        ), number
     whole = " ".join(pages)
     assert "Innhold" in pages[0] or "Innhold" in pages[1]
     assert "Søk" not in pages[0] and "Meny" not in pages[0]

@@ -75,7 +75,10 @@ def test_every_box_and_the_map_itself_have_a_title(client, strategy):
     html = client.get(MAP_PAGE).content.decode()
     for svg in inline_svgs(html):
         labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1)
-        assert re.search(rf'<title id="{labelled}">Strategikart: Strategi for Osloregionen<', svg)
+        assert re.search(
+            rf'<title id="{labelled}">Strategikart: Strategiske føringer for Osloregionen 2025–2028<',
+            svg,
+        )
         assert svg.count("<a ") == svg.count("</title>") - 1 == 17
     transport = StrategyElement.objects.get(code="T")
     assert f"<title>Innsatsområde T: {transport.title}</title>" in html
@@ -160,7 +163,10 @@ def test_the_svg_download_is_a_file_of_its_own_with_absolute_links(client, strat
     assert response["ETag"]
     root = ElementTree.fromstring(response.content)
     assert root.tag == f"{SVG}svg"
-    assert root.find(f"{SVG}title").text == "Strategikart: Strategi for Osloregionen"
+    assert (
+        root.find(f"{SVG}title").text
+        == "Strategikart: Strategiske føringer for Osloregionen 2025–2028"
+    )
     links = [a.get("href") for a in root.iter(f"{SVG}a")]
     assert len(links) == 17
     assert all(link.startswith(f"{settings.CANONICAL_ORIGIN}/") for link in links)

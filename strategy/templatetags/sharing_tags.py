@@ -48,8 +48,24 @@ def element_sharing(context, element: StrategyElement) -> Sharing:
             reference, front_page, LICENCE["url"], urls.absolute(reverse("strategy:search"))
         )
     else:
+        edition = element.edition
+        ancestors = element.cached_ancestors()
+        edition_url = urls.absolute(edition.url_for_path(""))
         data = citation.schema_org_element(
-            reference, front_page, LICENCE["url"], urls.json(element)
+            reference,
+            edition_url,
+            LICENCE["url"],
+            urls.json(element),
+            edition=citation.schema_org_edition(
+                ancestors[0].title if ancestors else reference.document,
+                edition_url,
+                edition.period,
+                edition.get_status_display(),
+                urls.absolute(reverse("strategy:editions")),
+            ),
+            # The element page's «Endringer» (strategy/edition_pages.py) read its versions.
+            published=context.get("published_on"),
+            modified=context.get("changed_on"),
         )
     downloads = [
         (label, reverse(f"strategy:reference-{name}", kwargs={"code": element.code}), suffix)

@@ -1,0 +1,127 @@
+"""Editions in the machine-readable channels and at a date (issue 13, §3 and §5): schema.org
+JSON-LD with the edition and its dates, «Hele strategien» and the open data with ``?dato=``,
+the per-element JSON's change history, and the edition the exports state."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+
+from strategy.models import PendingChange, Source, StrategyElement, publish
+from tests.test_editions import element, first_edition, oslo, set_history_date, text_of
+
+ORIGIN = settings.CANONICAL_ORIGIN
+OLD_DAY = "2026-03-01"
+
+
+def reword(code: str = "T-S2", title: str = "Ved å endre ordlyden") -> tuple[StrategyElement, str]:
+    """The strategy as loaded on 1 January 2025, its T-S2 saved unchanged on 1 June 2025 and
+    reworded on 12 March 2026 with a change note. Returns the element and its original title."""
+    for model in (StrategyElement, Source):
+        model.history.update(history_date=oslo(2025, 1, 1, 12))
+    item = element(first_edition(), code)
+    original = item.title
+    item.save()  # the first recorded version
+    set_history_date(item, oslo(2025, 6, 1, 12))
+    PendingChange.objects.create(element=item, title=title, slug=item.slug, body=item.body)
+    publish(item, note="Endret etter vedtak i representantskapet 12.3.2026")
+    set_history_date(item, oslo(2026, 3, 12, 12))
+    return item, original
+
+
+def json_ld(html: str) -> list[dict]:
+    blocks = html.split('<script type="application/ld+json">')[1:]
+    return [json.loads(block.split("</script>")[0]) for block in blocks]
+
+
+def test_element_json_ld_is_part_of_its_edition_which_is_part_of_the_document(client, strategy):
+    """Prevents structured data that cannot tell which edition's words a page shows, or when
+    they were published and last changed."""
+    item, _original = reword()
+    [data] = json_ld(text_of(client.get(item.get_absolute_url())))
+    edition = data["isPartOf"]
+    assert edition["@type"] == "Report" and edition["name"] == strategy.title
+    assert edition["version"] == "2025-2028" and edition["creativeWorkStatus"] == "Gjeldende"
+    assert edition["url"] == f"{ORIGIN}/"
+    assert edition["isPartOf"]["@type"] == "CreativeWorkSeries"
+    assert edition["isPartOf"]["url"] == f"{ORIGIN}/utgaver/"
+    assert data["datePublished"] == "2025-01-01"
+    assert data["dateModified"] == data["version"] == "2026-03-12"
+    assert data["sameAs"] == f"{ORIGIN}/r/2025-2028/T-S2/"
+    assert data["encoding"]["license"] == "https://data.norge.no/nlod/no/2.0"
+
+
+def test_whole_strategy_at_a_date_shows_the_words_of_that_day(client, strategy):
+    """Prevents «Hele strategien» answering a dated question with today's words."""
+    _item, original = reword()
+    then = client.get("/hele-strategien/", {"dato": OLD_DAY})
+    assert then.status_code == 200
+    text = text_of(then)
+    assert original in text and "Ved å endre ordlyden" not in text
+    assert "Slik strategien lød 1. mars 2026" in text
+    today = text_of(client.get("/hele-strategien/"))
+    assert "Ved å endre ordlyden" in today and "Slik strategien lød" not in today
+    edition_page = text_of(client.get("/utgaver/2025-2028/hele-strategien/", {"dato": OLD_DAY}))
+    assert original in edition_page and "Ved å endre ordlyden" not in edition_page
+
+
+def test_whole_strategy_refuses_a_bad_or_future_date_in_norwegian(client, strategy):
+    """Prevents a 500 (or today's text passed off as another day's) for a date that is not
+    one, or has not come yet."""
+    for value, message in (
+        ("2026-02-30", "er ikke en dato"),
+        ("i går", "er ikke en dato"),
+        ("2999-01-01", "har ikke vært ennå"),
+    ):
+        response = client.get("/hele-strategien/", {"dato": value})
+        assert response.status_code == 404, value
+        assert message in text_of(response), value
+
+
+def test_open_data_at_a_date_states_its_edition_and_date(client, strategy):
+    """Prevents an export that does not say which edition and which day its text is, and
+    ``?dato=`` being ignored by the open data."""
+    _item, original = reword()
+    data = client.get("/api/strategi.json", {"dato": OLD_DAY}).json()
+    assert (data["utgave"], data["utgavestatus"], data["dato"]) == (
+        "2025-2028",
+        "gjeldende",
+        OLD_DAY,
+    )
+    assert original in json.dumps(data, ensure_ascii=False)
+    assert "Ved å endre ordlyden" not in json.dumps(data, ensure_ascii=False)
+    today = client.get("/api/strategi.json").json()
+    assert today["dato"] != OLD_DAY and "Ved å endre ordlyden" in json.dumps(
+        today, ensure_ascii=False
+    )
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/api/strategi.csv", {"dato": OLD_DAY}).content.decode()),
+            delimiter=";",
+        )
+    )
+    titles = {row[0].lstrip("\ufeff"): row[2] for row in rows}
+    assert titles["T-S2"] == original and rows[0][-1] == "utgave" and rows[1][-1] == "2025-2028"
+    bad = client.get("/api/strategi.json", {"dato": "01.03.2026"})
+    assert bad.status_code == 400 and "ÅÅÅÅ-MM-DD" in bad.json()["feil"]
+    assert client.get("/api/elementer/T-S2.json", {"dato": OLD_DAY}).json()["element"][
+        "tittel"
+    ] == (original)
+
+
+def test_element_json_has_the_change_history_with_dated_links(client, strategy):
+    """Prevents a per-element JSON from which a machine cannot learn when and why the text
+    changed, or find the words of an earlier day."""
+    _item, original = reword()
+    data = client.get("/api/elementer/T-S2.json").json()
+    history = data["endringer"]
+    assert [entry["merknad"] for entry in history] == [
+        "",
+        "Endret etter vedtak i representantskapet 12.3.2026",
+    ]
+    assert history[0]["url"] == f"{ORIGIN}/r/2025-2028/T-S2/2025-01-01/"
+    assert history[1]["dato"].startswith("2026-03-12")
+    assert data["element"]["permanent_url"] == f"{ORIGIN}/r/2025-2028/T-S2/"
+    first = client.get(history[0]["url"].removeprefix(ORIGIN))
+    assert first.status_code == 200 and original in text_of(first)
