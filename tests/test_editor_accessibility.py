@@ -227,8 +227,8 @@ def test_moving_by_keyboard_and_undoing_under_the_real_csp(site, chromium):
     assert page.url.split("#")[0].startswith(site + admin_url("changelist"))
     message = page.inner_text("ul.messagelist")
     assert (
-        "«V Visjon» er flyttet fra øverst under «OR Strategiske føringer for Osloregionen 2025–2028»"
-        in message
+        "«V Visjon» er flyttet fra øverst under "
+        "«OR Strategiske føringer for Osloregionen 2025–2028»" in message
     )
     assert get("V").get_previous_sibling() == intro
 

@@ -76,7 +76,8 @@ def test_every_box_and_the_map_itself_have_a_title(client, strategy):
     for svg in inline_svgs(html):
         labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1)
         assert re.search(
-            rf'<title id="{labelled}">Strategikart: Strategiske føringer for Osloregionen 2025–2028<',
+            rf'<title id="{labelled}">Strategikart: '
+            r"Strategiske føringer for Osloregionen 2025–2028<",
             svg,
         )
         assert svg.count("<a ") == svg.count("</title>") - 1 == 17
