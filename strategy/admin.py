@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,12 +13,15 @@ from mptt.forms import MPTTAdminForm
 from . import deletion, editor, editor_moves, editor_tree, editor_widgets, locking
 from .editor_drafts import PendingChangeAdmin
 from .models import (
+    CHANGE_NOTE_MAX_LENGTH,
     DRAFT_FIELDS,
+    PUBLIC_TEXT_FIELDS,
     Kind,
     PendingChange,
     Source,
     StrategyElement,
     allowed_child_kinds,
+    check_change_note,
     save_draft,
 )
 
@@ -44,6 +48,14 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
     else's save is refused (strategy/locking.py)."""
 
     opened_version = locking.version_field()
+    # «Lagre» of a changed text the public sees needs a note, as publishing a draft does.
+    change_note = forms.CharField(
+        label="Endringsmerknad",
+        required=False,
+        max_length=CHANGE_NOTE_MAX_LENGTH,
+        help_text="Kreves når du lagrer en endret tittel eller tekst på et publisert element "
+        "direkte, f.eks. «Språklig rettelse». Vises offentlig under «Endringer».",
+    )
     # The user saving, set by the admin's get_form(): unpublishing the document needs a superuser.
     editor = None
 
@@ -88,8 +100,28 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
                     f"«{Kind(kind).label}». Flytt dem først.",
                 )
         self.check_take_down(cleaned_data)
+        self.check_change_note(cleaned_data)
         self.check_version()
         return cleaned_data
+
+    def check_change_note(self, cleaned_data) -> None:
+        """A direct «Lagre» (not «Lagre som utkast») of a public element's changed text."""
+        element = self.instance
+        if not element.pk or "_save_draft" in self.data:
+            return
+        stored = (
+            StrategyElement.objects.filter(pk=element.pk)
+            .values(*PUBLIC_TEXT_FIELDS, "is_public")
+            .first()
+        )
+        if stored is None:
+            return
+        note = " ".join(cleaned_data.get("change_note", "").split())
+        try:
+            check_change_note(stored.pop("is_public"), stored, cleaned_data, note)
+        except ValidationError as error:
+            self.add_error("change_note", error.message_dict["note"])
+        cleaned_data["change_note"] = note
 
     def check_take_down(self, cleaned_data) -> None:
         """Unpublishing the document hides the whole strategy: a superuser only, who ticks a
@@ -341,6 +373,8 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         if change:
             editor.ensure_baseline(obj)
             obj.expected_version = expected_version
+            if form.cleaned_data.get("change_note"):
+                obj._change_reason = form.cleaned_data["change_note"]
         super().save_model(request, obj, form, change)
         if change:
             # "Lagre" saved what the form showed, the draft included.

@@ -8,6 +8,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from . import citation, edition_pages, permalinks, views
 from .caching import public_page
@@ -17,6 +18,25 @@ from .models import MAX_PATH_LENGTH, DeletedElement, Edition, StrategyElement
 def _public_edition(period: str) -> Edition | None:
     edition = Edition.objects.filter(period=period).first()
     return edition if edition is not None and edition.is_public else None
+
+
+def _visible_edition(request: HttpRequest, period: str) -> Edition | None:
+    """The edition a dated view may show this visitor: a public one to anyone, a draft
+    (utkast) only to the editors, who prepare it."""
+    edition = Edition.objects.filter(period=period).first()
+    if edition is None:
+        return None
+    if edition.is_public or request.user.has_perm("strategy.view_edition"):
+        return edition
+    return None
+
+
+def _editors_only(response: HttpResponse, edition: Edition) -> HttpResponse:
+    """A draft edition's page is the editors': never cached or indexed."""
+    if not edition.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def edition_list(request: HttpRequest) -> HttpResponse:
@@ -74,13 +94,15 @@ def edition_element(request: HttpRequest, period: str, element_path: str) -> Htt
 def dated_element(request: HttpRequest, period: str, code: str, day: datetime.date) -> HttpResponse:
     """/r/2025-2028/T-S2/2026-03-01/: the element as it stood at the end of that day (Oslo).
     Before it existed (or was public): 404 saying so; after its deletion: 410."""
-    edition = _public_edition(period)
+    edition = _visible_edition(request, period)
     if edition is None:
         return views.not_found(request)
     element = (
         StrategyElement.objects.filter(edition=edition, code=code).select_related("edition").first()
     )
-    if element is not None and not element.is_public:
+    # In a draft edition nothing is public; its editors see what is published in it.
+    shown = element is not None and (element.is_public or not edition.is_public)
+    if element is not None and not shown:
         return views.not_found(request)
     if day > edition_pages.today():
         return _dated_not_found(request, code, day, "Datoen har ikke vært ennå.")
@@ -103,7 +125,7 @@ def dated_element(request: HttpRequest, period: str, code: str, day: datetime.da
         return permalinks.gone(request, tombstone)
     version = answer.version
     changes = edition_pages.public_changes(versions)
-    return render(
+    response = render(
         request,
         "strategy/editions/dated_element.html",
         {
@@ -118,6 +140,7 @@ def dated_element(request: HttpRequest, period: str, code: str, day: datetime.da
             "navigation": views.error_page_navigation(),
         },
     )
+    return _editors_only(response, edition)
 
 
 def _deleted_element_id(edition: Edition, code: str) -> int | None:

@@ -1380,6 +1380,25 @@ def save_draft(
 # The public text of an element: a change of these while the public sees it needs a note.
 PUBLIC_TEXT_FIELDS = ("title", "body")
 CHANGE_NOTE_MAX_LENGTH = 100  # simple-history's change reason column
+CHANGE_NOTE_MISSING = (
+    "Skriv en kort endringsmerknad, f.eks. «Språklig rettelse»: teksten er offentlig, og "
+    "endringen vises under «Endringer» på elementets side."
+)
+
+
+def check_change_note(was_public: bool, before: dict, after, note: str) -> None:
+    """The rule for change notes, for publishing a draft and for a direct «Lagre» alike: a
+    change of the title or text the public sees needs a short note (``note``, already
+    normalised), listed publicly under «Endringer». ``before``: the stored text by field;
+    ``after``: the element (or a dict) with the new text."""
+    read = after.get if isinstance(after, dict) else lambda field: getattr(after, field)
+    changed = any(read(field) != before[field] for field in PUBLIC_TEXT_FIELDS)
+    if was_public and changed and not note:
+        raise ValidationError({"note": CHANGE_NOTE_MISSING})
+    if len(note) > CHANGE_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": f"Endringsmerknaden kan ha høyst {CHANGE_NOTE_MAX_LENGTH} tegn."}
+        )
 
 
 def publish(
@@ -1398,18 +1417,7 @@ def publish(
         draft = PendingChange.objects.filter(element=element).first()
         if draft is not None:
             draft.apply_to(element)
-        text_changed = any(getattr(element, f) != v for f, v in before.items())
-        if element.is_public and text_changed and not note:
-            raise ValidationError(
-                {
-                    "note": "Skriv en kort endringsmerknad, f.eks. «Språklig rettelse»: teksten "
-                    "er offentlig, og endringen vises under «Endringer» på elementets side."
-                }
-            )
-        if len(note) > CHANGE_NOTE_MAX_LENGTH:
-            raise ValidationError(
-                {"note": f"Endringsmerknaden kan ha høyst {CHANGE_NOTE_MAX_LENGTH} tegn."}
-            )
+        check_change_note(element.is_public, before, element, note)
         element.is_published = True
         element.full_clean()
         element._history_user = user

@@ -251,12 +251,12 @@ def test_element_pages_carry_highwire_and_dublin_core_for_zotero(client, strateg
             "citation_technical_report_number": [element.code],
             "citation_publication_date": [day.strftime("%Y/%m/%d")],
             "citation_language": ["nb"],
-            "citation_public_url": [f"{ORIGIN}/r/{element.code}/"],
+            "citation_public_url": [f"{ORIGIN}/r/2025-2028/{element.code}/"],
             "DC.title": [element.display_title],
             "DC.creator": ["Osloregionen IPR"],
             "DC.date": [day.isoformat()],
             "DC.language": ["nb"],
-            "DC.identifier": [f"{ORIGIN}/r/{element.code}/"],
+            "DC.identifier": [f"{ORIGIN}/r/2025-2028/{element.code}/"],
         }
         assert {name: meta.get(name) for name in expected} == expected, element.code
 
@@ -290,7 +290,7 @@ def test_reference_downloads_parse_in_ris_bibtex_and_csl_json(client, strategy):
         "year": str(day.year),
         "date": day.strftime("%Y/%m/%d"),
         "language": "nb",
-        "urls": [f"{ORIGIN}/r/KM/"],
+        "urls": [f"{ORIGIN}/r/2025-2028/KM/"],
         "abstract": abstract,
     }
 
@@ -308,7 +308,7 @@ def test_reference_downloads_parse_in_ris_bibtex_and_csl_json(client, strategy):
         "year": str(day.year),
         "date": day.isoformat(),
         "language": "norsk",
-        "url": f"{ORIGIN}/r/KM/",
+        "url": f"{ORIGIN}/r/2025-2028/KM/",
         "abstract": abstract,
     }
 
@@ -326,7 +326,7 @@ def test_reference_downloads_parse_in_ris_bibtex_and_csl_json(client, strategy):
         "collection-title": "Strategiske føringer for Osloregionen 2025–2028",
         "issued": {"date-parts": [[day.year, day.month, day.day]]},
         "language": "nb",
-        "URL": f"{ORIGIN}/r/KM/",
+        "URL": f"{ORIGIN}/r/2025-2028/KM/",
         "abstract": abstract,
     }
 
@@ -344,7 +344,7 @@ def test_reference_files_survive_tex_characters_and_line_breaks(client, strategy
     assert entry["title"] == (
         r"Mål {\textbraceright} 50 \% \& {\textbraceleft}nye{\textbraceright} tog\_linjer"
     )
-    assert entry["number"] == "T-S1" and entry["url"] == f"{ORIGIN}/r/T-S1/"
+    assert entry["number"] == "T-S1" and entry["url"] == f"{ORIGIN}/r/2025-2028/T-S1/"
     [ris] = rispy.loads(
         reference_file(client, "T-S1", "ris", "application/x-research-info-systems")
     )
@@ -424,7 +424,7 @@ def test_every_element_page_has_schema_org_json_ld(client, strategy):
         assert str(graph.value(work, SCHEMA.name)) == element.display_title, element.code
         assert str(graph.value(work, SCHEMA.identifier)) == element.code
         assert str(graph.value(work, SCHEMA.url)) == f"{ORIGIN}{element.get_absolute_url()}"
-        assert str(graph.value(work, SCHEMA.sameAs)) == f"{ORIGIN}/r/{element.code}/"
+        assert str(graph.value(work, SCHEMA.sameAs)) == f"{ORIGIN}/r/2025-2028/{element.code}/"
         part_of = graph.value(work, SCHEMA.isPartOf)
         assert str(graph.value(part_of, SCHEMA.name)) == strategy.title
         assert data["genre"] == element.get_kind_display()

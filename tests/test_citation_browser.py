@@ -50,7 +50,7 @@ def test_kopier_copies_the_citation(browser, element_url):
     copied = page.evaluate("navigator.clipboard.readText()")
     shown = page.locator("#sitat-tekst").text_content()
     assert copied == shown
-    assert f"Permanent lenke: {settings.CANONICAL_ORIGIN}/r/T-S2/" in copied
+    assert f"Permanent lenke: {settings.CANONICAL_ORIGIN}/r/2025-2028/T-S2/" in copied
     context.close()
 
 
@@ -81,7 +81,7 @@ def test_print_hides_navigation_keeps_codes_and_writes_out_links(browser, elemen
     permalink = page.locator(".print-only")
     assert permalink.is_visible()
     # On the configured origin, whatever host served the page.
-    assert permalink.text_content().endswith(f"{settings.CANONICAL_ORIGIN}/r/T-S2/")
+    assert permalink.text_content().endswith(f"{settings.CANONICAL_ORIGIN}/r/2025-2028/T-S2/")
     after = page.evaluate(
         "[...document.querySelectorAll('main a')].map((a) =>"
         " getComputedStyle(a, '::after').content).filter((c) => c.includes('('))"

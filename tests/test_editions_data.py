@@ -7,8 +7,18 @@ import io
 import json
 
 from django.conf import settings
+from django.test import Client
+from django.utils import timezone
 
-from strategy.models import PendingChange, Source, StrategyElement, publish
+from strategy.models import (
+    Edition,
+    EditionStatus,
+    PendingChange,
+    Source,
+    StrategyElement,
+    publish,
+)
+from tests.admin_helpers import admin_url, form_fields, make_editor
 from tests.test_editions import element, first_edition, oslo, set_history_date, text_of
 
 ORIGIN = settings.CANONICAL_ORIGIN
@@ -125,3 +135,63 @@ def test_element_json_has_the_change_history_with_dated_links(client, strategy):
     assert data["element"]["permanent_url"] == f"{ORIGIN}/r/2025-2028/T-S2/"
     first = client.get(history[0]["url"].removeprefix(ORIGIN))
     assert first.status_code == 200 and original in text_of(first)
+
+
+# The change note on a direct «Lagre», draft editions' dated views, adoption during an edit --
+
+
+def change_form(client, item: StrategyElement) -> dict[str, str]:
+    return form_fields(text_of(client.get(admin_url("change", item.pk))))
+
+
+def test_a_direct_save_of_a_public_text_change_needs_a_change_note(client, strategy):
+    """Prevents «Lagre» changing the words the public (and council cases) rely on without the
+    change note «Publiser» asks for, which would leave «Endringer» silent about it."""
+    client.force_login(make_editor())
+    item = element(first_edition(), "T-S2")
+    fields = {**change_form(client, item), "title": "Ny ordlyd lagret direkte", "_save": "Lagre"}
+    refused = client.post(admin_url("change", item.pk), fields)
+    assert refused.status_code == 200 and "endringsmerknad" in text_of(refused)
+    assert element(first_edition(), "T-S2").title == item.title  # nothing saved
+    fields = {**change_form(client, item), "title": "Ny ordlyd lagret direkte", "_save": "Lagre"}
+    saved = client.post(admin_url("change", item.pk), {**fields, "change_note": "Rettet navn"})
+    assert saved.status_code == 302
+    assert element(first_edition(), "T-S2").title == "Ny ordlyd lagret direkte"
+    page = text_of(client.get(item.get_absolute_url()))
+    assert "Rettet navn" in page.split('id="endringer-tittel"')[1]
+    # A change the public does not see (the slug only) needs none.
+    fields = {**change_form(client, item), "slug": "ny-adresse", "_save": "Lagre"}
+    assert client.post(admin_url("change", item.pk), fields).status_code == 302
+
+
+def test_dated_views_of_a_draft_edition_are_for_editors_only(client, strategy):
+    """Prevents the public reading (or a cache keeping) an edition the secretariat has not
+    sent to consultation, through its dated links."""
+    Edition.objects.start_new("2029-2032")
+    today = timezone.localdate().isoformat()
+    url = f"/r/2029-2032/T-S2/{today}/"
+    assert client.get(url).status_code == 404
+    client.force_login(make_editor())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "noindex" in response["X-Robots-Tag"]
+
+
+def test_adopting_an_edition_while_an_editor_edits_it_loses_neither(client, strategy):
+    """Prevents an adoption and an editor's form, opened before it and saved after it,
+    undoing each other: the edition is in force and the edit is kept."""
+    edition = Edition.objects.start_new("2029-2032")
+    editor = Client()
+    editor.force_login(make_editor("redaktor2"))
+    item = element(edition, "T-S2")
+    opened = form_fields(text_of(editor.get(admin_url("change", item.pk))))
+    edition.adopt()  # the secretariat adopts meanwhile
+    fields = {**opened, "title": "Redigert mens utgaven ble vedtatt", "_save": "Lagre"}
+    saved = editor.post(admin_url("change", item.pk), {**fields, "change_note": "Rettelse"})
+    assert saved.status_code == 302
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.IN_FORCE
+    assert first_edition().status == EditionStatus.SUPERSEDED
+    kept = element(edition, "T-S2")
+    assert kept.title == "Redigert mens utgaven ble vedtatt" and kept.is_public
+    assert "Redigert mens utgaven ble vedtatt" in text_of(client.get(kept.get_absolute_url()))

@@ -76,7 +76,7 @@ def test_whole_strategy_json_has_every_element_with_its_fields(client, strategy)
     node = by_code["T-S2"]
     assert node["tittel"] == item.title
     assert node["type"] == "strategy" and node["typenavn"] == "Strategi"
-    assert node["permanent_url"] == f"{ORIGIN}/r/T-S2/"
+    assert node["permanent_url"] == f"{ORIGIN}/r/2025-2028/T-S2/"
     assert node["url"] == f"{ORIGIN}{item.get_absolute_url()}"
     assert client.get(node["json_url"]).status_code == 200
     transport = by_code["T"]
@@ -208,7 +208,7 @@ def test_csv_export_opens_in_excel_with_norwegian_letters(client, strategy):
         "Strategi",
         item.title,
         "KM",
-        f"{ORIGIN}/r/KM-S1/",
+        f"{ORIGIN}/r/2025-2028/KM-S1/",
         f"{ORIGIN}{item.get_absolute_url()}",
     ]
     assert by_code["KM"][2] == "Klima, miljø og natur"

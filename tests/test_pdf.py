@@ -186,7 +186,7 @@ def test_permanent_links_are_clickable(whole_pdf):
     }
     for element in elements:
         if element.kind in {Kind.STRATEGY, Kind.FOCUS_AREA, Kind.THEME}:
-            assert f"{settings.CANONICAL_ORIGIN}/r/{element.code}/" in uris, element.code
+            assert f"{settings.CANONICAL_ORIGIN}/r/2025-2028/{element.code}/" in uris, element.code
 
 
 def test_a_focus_area_pdf_holds_that_focus_area_only(client, strategy):
