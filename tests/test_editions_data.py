@@ -14,12 +14,18 @@ from strategy.models import (
     Edition,
     EditionStatus,
     PendingChange,
-    Source,
     StrategyElement,
     publish,
 )
 from tests.admin_helpers import admin_url, form_fields, make_editor
-from tests.test_editions import element, first_edition, oslo, set_history_date, text_of
+from tests.test_editions import (
+    element,
+    first_edition,
+    loaded_long_ago,
+    oslo,
+    set_history_date,
+    text_of,
+)
 
 ORIGIN = settings.CANONICAL_ORIGIN
 OLD_DAY = "2026-03-01"
@@ -28,8 +34,7 @@ OLD_DAY = "2026-03-01"
 def reword(code: str = "T-S2", title: str = "Ved å endre ordlyden") -> tuple[StrategyElement, str]:
     """The strategy as loaded on 1 January 2025, its T-S2 saved unchanged on 1 June 2025 and
     reworded on 12 March 2026 with a change note. Returns the element and its original title."""
-    for model in (StrategyElement, Source):
-        model.history.update(history_date=oslo(2025, 1, 1, 12))
+    loaded_long_ago()
     item = element(first_edition(), code)
     original = item.title
     item.save()  # the first recorded version
