@@ -170,27 +170,30 @@ def looks_like_code(text: str) -> bool:
     return len(text) <= 20 and CODE.fullmatch(text) is not None
 
 
-def find_by_code(text: str) -> StrategyElement | None:
-    """The public element with this reference code ("t-s2" finds T-S2), if any."""
+def find_by_code(text: str, edition: Edition | None = None) -> StrategyElement | None:
+    """The public element with this reference code ("t-s2" finds T-S2), if any: in the
+    edition in force, or in ``edition``."""
     if not looks_like_code(text):
         return None
+    elements = StrategyElement.objects.public()
+    elements = elements.filter(edition=edition) if edition else elements.in_force()
     return (
-        StrategyElement.objects.public()
-        .in_force()
-        .filter(code__iexact=text)
+        elements.filter(code__iexact=text)
         .select_related("edition")
         .only("pk", "path", "edition__status", "edition__period")
         .first()
     )
 
 
-def in_force_rows(rows: list[StrategyElement]) -> list[StrategyElement]:
-    """Rows of a search statement, which reads the edition in force only (its document is the
-    statement's "document", from ``current_documents()``): every row's URL is a plain one,
-    known without a query per row for its edition."""
-    in_force = Edition(status=EditionStatus.IN_FORCE)
+def edition_rows(
+    rows: list[StrategyElement], edition: Edition | None = None
+) -> list[StrategyElement]:
+    """Rows of a search statement, which reads one edition's document: the edition in force
+    (its rows' URLs are plain ones) unless ``edition`` is given. Every row gets its edition
+    without a query per row."""
+    edition = edition or Edition(status=EditionStatus.IN_FORCE)
     for row in rows:
-        row.edition = in_force
+        row.edition = edition
     return rows
 
 
@@ -241,9 +244,32 @@ def _current_document_sql(vendor: str) -> tuple[str, tuple]:
     return documents.query.sql_with_params()
 
 
-def _statement(body: str, params: dict) -> tuple[str, dict]:
-    """``WITH RECURSIVE`` the visibility CTEs, then ``body`` (more CTEs and the SELECT)."""
-    document = _embed(*_current_document_sql(connection.vendor), "document", params)
+# A period no edition has: the compiled statement's placeholder for the edition searched.
+PERIOD_PLACEHOLDER = "0000-0000"
+
+
+@functools.cache
+def _edition_document_sql(vendor: str) -> tuple[str, tuple]:
+    """The public document of one edition (by period) as SQL, compiled once per backend like
+    ``_current_document_sql``; the period is a parameter."""
+    documents = (
+        StrategyElement.objects.documents()
+        .public()
+        .filter(edition__period=PERIOD_PLACEHOLDER)
+        .values("id", "tree_id")[:1]
+    )
+    return documents.query.sql_with_params()
+
+
+def _statement(body: str, params: dict, edition: Edition | None = None) -> tuple[str, dict]:
+    """``WITH RECURSIVE`` the visibility CTEs, then ``body`` (more CTEs and the SELECT). The
+    document searched is the edition in force's, or ``edition``'s (a public one)."""
+    if edition is None or edition.is_in_force:
+        sql, values = _current_document_sql(connection.vendor)
+    else:
+        sql, values = _edition_document_sql(connection.vendor)
+        values = tuple(edition.period if v == PERIOD_PLACEHOLDER else v for v in values)
+    document = _embed(sql, values, "document", params)
     return f"WITH RECURSIVE {VISIBILITY_CTES.format(document=document)}, {body}", params
 
 
@@ -641,7 +667,9 @@ def _embed(sql: str, params: list | tuple, prefix: str, into: dict) -> str:
     return named
 
 
-def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> tuple[str, dict]:
+def _page_statement(
+    parsed: ParsedQuery, area: str, kind: str, offset: int, edition: Edition | None = None
+) -> tuple[str, dict]:
     postgresql = connection.vendor == "postgresql"
     params: dict = {
         "area": area,
@@ -690,11 +718,11 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         page["query_text"] = "NULL"
     body = AREAS + matches + FILTERED.format(best_first=best_first, **levels) + hits
     page_sql = PAGE.format(keys=keys_sql, best_first=best_first, **page)
-    return _statement(body + page_sql, params)
+    return _statement(body + page_sql, params, edition)
 
 
 def search_page(
-    text: str, page: int = 1, area: str = "", kind: str = ""
+    text: str, page: int = 1, area: str = "", kind: str = "", edition: Edition | None = None
 ) -> tuple[Results, StrategyElement | None]:
     """Everything the results page shows, in one query: the best public matches in the current
     document (narrowed to a focus area or theme by its code, and to a kind), with their titles
@@ -710,7 +738,7 @@ def search_page(
         unknown.append(f"Området «{area[:40]}» finnes ikke; viser alle områder.")
         area = ""
     area = area.upper()
-    sql, params = _page_statement(parsed, area, kind, (page - 1) * RESULTS_PER_PAGE)
+    sql, params = _page_statement(parsed, area, kind, (page - 1) * RESULTS_PER_PAGE, edition)
     try:
         rows = list(StrategyElement.objects.raw(sql, params))
     except DatabaseError:
@@ -718,9 +746,9 @@ def search_page(
             raise
         # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
         parsed = ParsedQuery()
-        rows = list(StrategyElement.objects.raw(*_page_statement(parsed, area, kind, 0)))
+        rows = list(StrategyElement.objects.raw(*_page_statement(parsed, area, kind, 0, edition)))
     by_type: dict[str, list[StrategyElement]] = {}
-    for row in in_force_rows(rows):
+    for row in edition_rows(rows, edition):
         by_type.setdefault(row.row_type, []).append(row)
     meta = by_type["meta"][0]
     nodes = link_elements(sorted(by_type.get("context", []), key=lambda r: (r.tree_id, r.lft)))
@@ -1024,7 +1052,7 @@ def title_suggestions(text: str) -> list[TitleSuggestion]:
         return []  # FTS5 refused the text
     return [
         TitleSuggestion(row.code, row.title, row.get_kind_display(), row.get_absolute_url())
-        for row in in_force_rows(rows)
+        for row in edition_rows(rows)
     ]
 
 

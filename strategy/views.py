@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from . import citation, edition_pages, permalinks, strategy_map
 from .caching import content_version, public_page
-from .models import MAX_PATH_LENGTH, Kind, StrategyElement
+from .models import MAX_PATH_LENGTH, Edition, Kind, StrategyElement
 from .origin import absolute_url
 from .presentation import (
     CARD_KINDS,
@@ -218,14 +218,19 @@ def search(request: HttpRequest) -> HttpResponse:
     after it for "Mente du …?" when it found few elements."""
     cleaned = clean_query(request.GET.get("q", ""))
     notices = cleaned.messages
-    element = find_by_code(cleaned.text)
+    # The edition in force by default; ``?utgave=`` chooses another public one (+1 query).
+    edition, unknown_edition = searched_edition(request.GET.get("utgave", ""))
+    if unknown_edition:
+        notices.append(unknown_edition)
+    element = find_by_code(cleaned.text, edition)
     if element is not None:
         return redirect(element.get_absolute_url())
     page = request.GET.get("side", "1")
     page = int(page) if page.isdecimal() and len(page) < 4 else 1
     area = clean_query(request.GET.get("omrade", "")).text[:20]
     kind = clean_query(request.GET.get("type", "")).text[:20]
-    results, root = search_page(cleaned.text, page, area=area, kind=kind)
+    results, root = search_page(cleaned.text, page, area=area, kind=kind, edition=edition)
+    period = edition.period if edition else ""
     if root is None:
         return not_found(request)
     notices += results.unknown_filters
@@ -254,13 +259,18 @@ def search(request: HttpRequest) -> HttpResponse:
             "search_query": cleaned.text,
             "notices": notices,
             "results": results,
-            "filters": search_filters(cleaned.text, results),
+            "filters": search_filters(cleaned.text, results, period),
             "suggestion": suggestion,
-            "suggestion_url": search_url(suggestion.text) if suggestion else "",
+            "suggestion_url": search_url(suggestion.text, period=period) if suggestion else "",
             "page_urls": {
-                "prev": search_url(cleaned.text, results.area, results.kind, results.page - 1),
-                "next": search_url(cleaned.text, results.area, results.kind, results.page + 1),
+                "prev": search_url(
+                    cleaned.text, results.area, results.kind, results.page - 1, period
+                ),
+                "next": search_url(
+                    cleaned.text, results.area, results.kind, results.page + 1, period
+                ),
             },
+            "search_edition": edition,
             "navigation": navigation(root),
         },
     )
@@ -272,13 +282,30 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("icons/favicon.ico"))
 
 
-def search_url(text: str, area: str = "", kind: str = "", page: int = 1) -> str:
-    """The results page's address for a search, its filters and page."""
-    params = {"q": text, "omrade": area, "type": kind, "side": page if page > 1 else ""}
+def searched_edition(period: str) -> tuple[Edition | None, str]:
+    """The public edition ``?utgave=`` names (None: the edition in force, no query), or a
+    notice that there is none by that name."""
+    if not period:
+        return None, ""
+    edition = Edition.objects.filter(period=period[:9]).first()
+    if edition is None or not edition.is_public:
+        return None, f"Utgaven «{period[:20]}» finnes ikke; søker i gjeldende utgave."
+    return (None if edition.is_in_force else edition), ""
+
+
+def search_url(text: str, area: str = "", kind: str = "", page: int = 1, period: str = "") -> str:
+    """The results page's address for a search, its filters, page and edition."""
+    params = {
+        "q": text,
+        "omrade": area,
+        "type": kind,
+        "side": page if page > 1 else "",
+        "utgave": period,
+    }
     return f"{reverse('strategy:search')}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
-def search_filters(text: str, results: Results) -> list[dict]:
+def search_filters(text: str, results: Results, period: str = "") -> list[dict]:
     """The two groups of filter links, each with «Alle» first: links, so they work without
     JavaScript, and each keeps the other filter."""
     if not results.searched or not results.unfiltered_total:
@@ -290,7 +317,7 @@ def search_filters(text: str, results: Results) -> list[dict]:
             "heading": "Innsatsområde eller tema",
             "all": {
                 "label": "Alle",
-                "url": search_url(text, "", results.kind),
+                "url": search_url(text, "", results.kind, period=period),
                 "count": None if results.area else results.total,
                 "selected": not results.area,
             },
@@ -299,7 +326,7 @@ def search_filters(text: str, results: Results) -> list[dict]:
                     "label": facet.label,
                     "count": facet.count,
                     "selected": facet.selected,
-                    "url": search_url(text, facet.value, results.kind),
+                    "url": search_url(text, facet.value, results.kind, period=period),
                 }
                 for facet in results.areas
             ],
@@ -308,7 +335,7 @@ def search_filters(text: str, results: Results) -> list[dict]:
             "heading": "Type",
             "all": {
                 "label": "Alle",
-                "url": search_url(text, results.area, ""),
+                "url": search_url(text, results.area, "", period=period),
                 "count": area_total,
                 "selected": not results.kind,
             },
@@ -317,7 +344,7 @@ def search_filters(text: str, results: Results) -> list[dict]:
                     "label": facet.label,
                     "count": facet.count,
                     "selected": facet.selected,
-                    "url": search_url(text, results.area, facet.value),
+                    "url": search_url(text, results.area, facet.value, period=period),
                 }
                 for facet in results.kinds
             ],

@@ -200,3 +200,27 @@ def test_adopting_an_edition_while_an_editor_edits_it_loses_neither(client, stra
     kept = element(edition, "T-S2")
     assert kept.title == "Redigert mens utgaven ble vedtatt" and kept.is_public
     assert "Redigert mens utgaven ble vedtatt" in text_of(client.get(kept.get_absolute_url()))
+
+
+def test_search_covers_the_edition_in_force_and_on_request_another_naming_each_hits_edition(
+    client, strategy
+):
+    """Prevents search mixing editions (a consultation draft's words found as if in force),
+    offering no way to search another edition, or hits that do not say their edition."""
+    edition = Edition.objects.start_new("2029-2032")
+    item = element(edition, "T-S2")
+    item.title = "Ved å prøve akvatoriumløsninger i høringsutkastet"
+    item.save()
+    draft = client.get("/sok/", {"q": "akvatoriumløsninger", "utgave": "2029-2032"})
+    assert "finnes ikke; søker i gjeldende utgave" in text_of(draft)  # a draft is not public
+    assert "/utgaver/2029-2032/" not in text_of(draft)
+    edition.send_to_consultation(timezone.localdate())
+    default = text_of(client.get("/sok/", {"q": "akvatoriumløsninger"}))
+    assert "Ingen treff" in default and "Søker i gjeldende utgave" in default
+    chosen = text_of(client.get("/sok/", {"q": "akvatoriumløsninger", "utgave": "2029-2032"}))
+    assert f'href="/utgaver/2029-2032/{item.path}/"' in chosen
+    assert "Utgave 2029–2032 (høring)" in chosen.split('class="search-result__edition">')[1]
+    in_force = text_of(client.get("/sok/", {"q": "transport"}))
+    assert '<p class="search-result__edition">Gjeldende utgave</p>' in in_force
+    listing = text_of(client.get("/utgaver/"))
+    assert 'name="utgave" value="2029-2032"' in listing
