@@ -285,6 +285,15 @@ def requested_day(value: str | None) -> datetime.date | None:
     return day
 
 
+def past_instance(model, row):
+    """A model instance with a history row's values, no query (simple-history's ``instance``
+    reads the fields its history leaves out from the database, one query per row). The caller
+    sets what the history does not keep."""
+    instance = model(**{field.attname: getattr(row, field.attname) for field in row.tracked_fields})
+    instance._state.adding = False  # a stored object's past: mptt reads its children
+    return instance
+
+
 def _latest_rows(history, limit: datetime.datetime, **filters) -> list:
     """The latest history row of every object at ``limit`` (one query: a correlated subquery
     on the object's id, which simple-history indexes)."""
@@ -300,7 +309,7 @@ def _latest_rows(history, limit: datetime.datetime, **filters) -> list:
 
 def tree_as_of(edition, day: datetime.date) -> dict[int, StrategyElement]:
     """The public tree of ``edition`` at the end of ``day`` (Europe/Oslo), linked in memory in
-    tree order, each element with the sources it had then. Five queries, whatever the size of
+    tree order, each element with the sources it had then. Seven queries, whatever the size of
     the tree and the length of its history. An element or source never saved since it was
     loaded has no history: its stored row, since it was created, is its only version. Order
     among siblings is today's (the history does not keep the tree numbers); a deleted element
@@ -313,11 +322,11 @@ def tree_as_of(edition, day: datetime.date) -> dict[int, StrategyElement]:
     states: dict[int, StrategyElement] = {}
     for row in _latest_rows(StrategyElement.history, limit, edition_id=edition.pk):
         if row.history_type != "-":
-            state = row.instance
-            state._state.adding = False  # a stored element's past: mptt reads its children
-            states[row.id] = state
+            states[row.id] = past_instance(StrategyElement, row)
     recorded = set(
-        StrategyElement.history.filter(edition_id=edition.pk).values_list("id", flat=True)
+        StrategyElement.history.filter(edition_id=edition.pk)
+        .values_list("id", flat=True)
+        .distinct()
     )
     for pk, element in live.items():
         if pk not in recorded and element.created_at < limit:
@@ -325,9 +334,14 @@ def tree_as_of(edition, day: datetime.date) -> dict[int, StrategyElement]:
     places = dict(DeletedElement.objects.filter(edition=edition).values_list("code", "tree_order"))
     nodes: dict[int, StrategyElement] = {}
     children: dict[int | None, list[StrategyElement]] = {}
+    tree_id = next((element.tree_id for element in live.values()), 0)
     for pk, state in states.items():
+        # The tree numbers are not in the history (a past version's would be stale): today's,
+        # or for a deleted element its place at the deletion. Set, so none is read lazily.
         state.edition = edition
+        state.tree_id = tree_id
         state.lft = live[pk].lft if pk in live else places.get(state.code, 0)
+        state.rght = live[pk].rght if pk in live else state.lft + 1
         children.setdefault(state.parent_id, []).append(state)
     for siblings in children.values():
         siblings.sort(key=lambda state: state.lft)
@@ -353,11 +367,13 @@ def tree_as_of(edition, day: datetime.date) -> dict[int, StrategyElement]:
 def _attach_sources_as_of(nodes: dict[int, StrategyElement], limit: datetime.datetime) -> None:
     sources: dict[int, list[Source]] = {pk: [] for pk in nodes}
     states = {
-        row.id: row.instance
+        row.id: past_instance(Source, row)
         for row in _latest_rows(Source.history, limit, element_id__in=list(nodes))
         if row.history_type != "-"
     }
-    recorded = set(Source.history.filter(element_id__in=list(nodes)).values_list("id", flat=True))
+    recorded = set(
+        Source.history.filter(element_id__in=list(nodes)).values_list("id", flat=True).distinct()
+    )
     # Sources never saved since they were loaded: their stored rows.
     for source in Source.objects.filter(element_id__in=list(nodes)).exclude(pk__in=recorded):
         states.setdefault(source.pk, source)
