@@ -341,7 +341,9 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             check_version(node, expected_version)
             check_version(target, expected_target_version)
             new_parent = target if position in ("first-child", "last-child") else target.parent
-            if target.edition_id != node.edition_id:
+            # Documents may be ordered among each other (each keeps its edition); an element
+            # never goes under another edition's.
+            if new_parent is not None and new_parent.edition_id != node.edition_id:
                 raise ValidationError(
                     {"parent": "Et element kan bare flyttes innenfor sin egen utgave."}
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from strategy.models import Kind, Source, StrategyElement
+from strategy.models import Edition, Kind, Source, StrategyElement
 from strategy.public import is_public_under
 from strategy.slugs import norwegian_slugify
 
@@ -103,6 +103,8 @@ def build_generated_tree_in_bulk(
     ) + 1
     levels: list[list[tuple[Spec, StrategyElement]]] = []
     counter = 0
+    # The document's edition, as save() would choose it (the first one is in force).
+    edition = Edition.objects.for_new_document()
 
     def number(spec: Spec, parent: StrategyElement | None, level: int) -> StrategyElement:
         nonlocal counter
@@ -114,7 +116,10 @@ def build_generated_tree_in_bulk(
             body=spec.body,
             is_published=True,
             # Stored, derived flag (save() would set it): the rule from strategy/public.py.
-            is_public=is_public_under(True, parent.is_public if parent is not None else None),
+            is_public=is_public_under(
+                True, parent.is_public if parent is not None else edition.is_public
+            ),
+            edition=edition,
             tree_id=tree_id,
             level=level,
             lft=counter,

@@ -7,6 +7,9 @@ from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, form_fields
 from tests.editor_helpers import compare_cells, heard, seen
 
+# A text change of a public element is published with a change note (issue 13).
+NOTE = "Språklig rettelse"
+
 
 def test_only_the_changed_words_are_marked():
     """Bug prevented: a whole field marked as changed when one word in it changed."""
@@ -57,7 +60,9 @@ def test_publish_compare_and_restore_mark_words(editor_client):
     assert "og bærekraftig" in draft.split("<ins>")[1].split("</ins>")[0]
     assert "gjennomstreket" in page and "understreket" in page  # the legend says how
 
-    editor_client.post(admin_url("publish", goal.pk), form_fields(page, "publish-form"))
+    editor_client.post(
+        admin_url("publish", goal.pk), {**form_fields(page, "publish-form"), "note": NOTE}
+    )
     versions = list(StrategyElement.history.filter(id=goal.pk).order_by("history_id"))
     page = editor_client.get(
         admin_url("compare", goal.pk),

@@ -15,6 +15,9 @@ from tests.admin_helpers import (
 from tests.editor_helpers import compare_cells, get, seen
 from tests.factories import build_generated_tree_in_bulk
 
+# A text change of a public element is published with a change note (issue 13).
+NOTE = "Språklig rettelse"
+
 DRAFTS = reverse("admin:strategy_pendingchange_changelist")
 
 
@@ -86,7 +89,9 @@ def test_the_element_history_lists_what_happened_to_its_drafts(editor_client):
     editor_client.post(discard_url(draft))
     save_draft(editor_client, goal, title="Å bli publisert")
     confirm = editor_client.get(admin_url("publish", goal.pk)).content.decode()
-    editor_client.post(admin_url("publish", goal.pk), form_fields(confirm, "publish-form"))
+    editor_client.post(
+        admin_url("publish", goal.pk), {**form_fields(confirm, "publish-form"), "note": NOTE}
+    )
     html = editor_client.get(admin_url("history", goal.pk)).content.decode()
     section = html[html.index("<h2>Utkast</h2>") :]
     for text in ("Utkast forkastet", "Utkast publisert", "Utkast lagret", "Å bli forkastet"):

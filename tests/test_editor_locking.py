@@ -28,6 +28,9 @@ from tests.admin_helpers import (
 )
 from tests.editor_helpers import get, seen
 
+# A text change of a public element is published with a change note (issue 13).
+NOTE = "Språklig rettelse"
+
 
 @pytest.fixture
 def client_a(strategy):
@@ -179,7 +182,9 @@ def test_publish_confirmation_opened_before_a_new_draft_is_refused(client_a, cli
 
     confirm = client_a.get(admin_url("publish", goal.pk)).content.decode()
     assert "Å publisere B sitt utkast" in seen(confirm)  # the page now shows what would go out
-    client_a.post(admin_url("publish", goal.pk), form_fields(confirm, "publish-form"))
+    client_a.post(
+        admin_url("publish", goal.pk), {**form_fields(confirm, "publish-form"), "note": NOTE}
+    )
     assert get("M1").title == "Å publisere B sitt utkast"
 
 

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         ]
         fields = [
             field.name
-            for model in (StrategyElement, Source)
+            for model in (Edition, StrategyElement, Source)
             for field in model._meta.local_fields
             if not field.primary_key and field.name not in NOT_EXPORTED
         ]
