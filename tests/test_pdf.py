@@ -272,7 +272,10 @@ def test_the_pdf_has_proper_headers_and_answers_304(client, strategy):
     """Bug prevented: a PDF re-downloaded in full every time, or opened as text."""
     response = client.get(WHOLE)
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="strategi-for-osloregionen.pdf"'
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="strategiske-foringer-for-osloregionen-2025-2028.pdf"'
+    )
     assert response["ETag"] and response["Last-Modified"]
     assert "must-revalidate" in response["Cache-Control"]
     assert "Content-Encoding" not in response  # already compressed: never gzipped again

@@ -47,3 +47,9 @@ def test_every_slug_is_the_transliterated_title(strategy):
     for element in StrategyElement.objects.exclude(parent=None).exclude(code="IO"):
         assert element.slug == norwegian_slugify(element.title or element.display_title)
         assert element.path.isascii()
+
+
+def test_a_dash_of_printed_text_separates_words():
+    """Bug prevented: «2025–2028» in a title becoming «20252028» in its slug or file name."""
+    assert norwegian_slugify("Strategiske føringer 2025–2028") == "strategiske-foringer-2025-2028"
+    assert norwegian_slugify("Mål — og midler") == "mal-og-midler"
