@@ -43,7 +43,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from strategy.models import Edition, PendingChange, StrategyElement, publish  # noqa: E402
-from tests.factories import build_generated_tree  # noqa: E402
+from tests.factories import build_generated_tree_in_bulk  # noqa: E402
 
 
 def median_ms(client: Client, url: str, repeat: int) -> float:
@@ -59,6 +59,9 @@ def median_ms(client: Client, url: str, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--slow-repeat", type=int, default=5, help="for the pages that read the whole tree"
+    )
     parser.add_argument("--areas", type=int, default=90, help="90 areas × 111 ≈ 10,000 elements")
     args = parser.parse_args()
     setup_test_environment()
@@ -67,7 +70,7 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         started = time.perf_counter()
-        root = build_generated_tree(focus_areas=args.areas, items_per_group=50, themes=20)
+        root = build_generated_tree_in_bulk(focus_areas=args.areas, items_per_group=50, themes=20)
         build_seconds = time.perf_counter() - started
         edition = root.edition
         count = StrategyElement.objects.filter(edition=edition).count()
@@ -90,9 +93,24 @@ def main() -> None:
         print(f"{connection.vendor}: {count} elementer (bygget på {build_seconds:.0f} s)")
         for label, url in urls.items():
             print(f"  {label:32} {median_ms(client, url, args.repeat):7.1f} ms (median)")
+        print(
+            f"  {'hele strategien ?dato=':32} "
+            f"{median_ms(client, f'/hele-strategien/?dato={day}', args.slow_repeat):7.1f} ms"
+            " (median)"
+        )
         started = time.perf_counter()
-        Edition.objects.start_new("2099-2102" if edition.period != "2099-2102" else "2103-2106")
+        period = "2099-2102" if edition.period != "2099-2102" else "2103-2106"
+        following = Edition.objects.start_new(period)
         print(f"  «Start ny utgave» (kopi av alt)  {time.perf_counter() - started:7.1f} s")
+        changed = StrategyElement.objects.get(edition=following, code=item.code)
+        changed.title = "En ny ordlyd i neste utgave"
+        changed.save()
+        following.send_to_consultation(timezone.localdate())
+        comparison = f"/utgaver/{edition.period}/sammenlign/{following.period}/"
+        print(
+            f"  {'sammenligning av to utgaver':32} "
+            f"{median_ms(client, comparison, args.slow_repeat):7.1f} ms (median)"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from . import citation
 from .caching import public_page
-from .models import MAX_PATH_LENGTH, ElementPath, Kind, StrategyElement
+from .models import MAX_PATH_LENGTH, EditionStatus, ElementPath, Kind, StrategyElement
 from .opendata import JSON_OPTIONS, Urls, api_view
 from .views import not_found
 
@@ -41,8 +41,12 @@ OEMBED_CACHE_AGE = 3600
 
 def public_element(**lookup: Any) -> StrategyElement | None:
     """The element that the public may see (published, no draft above it) matching the lookup
-    (``code=…`` or ``path=…``), with its ancestors linked in memory: two queries."""
-    element = StrategyElement.objects.public().filter(**lookup).first()
+    (``code=…`` or ``path=…``), with its ancestors linked in memory: two queries. Codes and
+    paths repeat across editions: the edition in force's, unless the lookup names one."""
+    elements = StrategyElement.objects.public()
+    if not any(name.startswith("edition") for name in lookup):
+        elements = elements.in_force()
+    element = elements.filter(**lookup).first()
     if element is None:
         return None
     return element.get_ancestors(include_self=True).linked()[element.pk]
@@ -132,6 +136,8 @@ def element_for_url(url: str, origin: str) -> StrategyElement | None:
         return None
     if match.url_name in ("permalink", "card"):
         return public_element(code=match.kwargs["code"])
+    if match.url_name == "edition-permalink":
+        return public_element(edition__period=match.kwargs["period"], code=match.kwargs["code"])
     if match.url_name == "front-page":
         document = StrategyElement.objects.current_document()
         return public_element(pk=document.pk) if document is not None else None
@@ -139,7 +145,11 @@ def element_for_url(url: str, origin: str) -> StrategyElement | None:
         path = match.kwargs["element_path"]
         element = public_element(path=path)
         if element is None:  # renamed or moved: the path it had still names it
-            code = ElementPath.objects.filter(path=path).values_list("code", flat=True).first()
+            code = (
+                ElementPath.objects.filter(edition__status=EditionStatus.IN_FORCE, path=path)
+                .values_list("code", flat=True)
+                .first()
+            )
             element = public_element(code=code) if code else None
         return element
     return None

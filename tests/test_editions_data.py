@@ -224,3 +224,23 @@ def test_search_covers_the_edition_in_force_and_on_request_another_naming_each_h
     assert '<p class="search-result__edition">Gjeldende utgave</p>' in in_force
     listing = text_of(client.get("/utgaver/"))
     assert 'name="utgave" value="2029-2032"' in listing
+
+
+def test_cards_and_oembed_name_the_edition_in_force_while_another_is_on_consultation(
+    client, strategy
+):
+    """Prevents the card, reference files and oEmbed of /r/T-S2/ picking the consultation
+    draft's T-S2 (the same code in another public edition), and oEmbed refusing the
+    edition-qualified permanent link the citation box gives."""
+    edition = Edition.objects.start_new("2029-2032")
+    item = element(edition, "T-S2")
+    item.title = "Ved å prøve høringsutkastets ordlyd"
+    item.save()
+    edition.send_to_consultation(timezone.localdate())
+    in_force = element(first_edition(), "T-S2")
+    for _ in range(3):  # whichever row the database happens to return first
+        card = text_of(client.get("/r/T-S2/kort/"))
+        assert in_force.title in card and "høringsutkastets" not in card
+        assert "høringsutkastets" not in text_of(client.get("/r/T-S2/referanse.ris"))
+    answer = client.get("/oembed", {"url": f"{ORIGIN}/r/2029-2032/T-S2/"})
+    assert answer.status_code == 200 and "høringsutkastets" in answer.json()["title"]
