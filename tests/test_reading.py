@@ -80,16 +80,18 @@ def test_long_texts_are_cited_by_title_and_a_short_excerpt(client, strategy, cod
     introduction (several paragraphs) instead of what a saksframlegg needs."""
     element = StrategyElement.objects.get(code=code)
     lines = citation_of(html_of(client, element)).split("\n")
-    excerpt = lines[-3]
+    # After the excerpt: the dated link, the permanent link and the day (issue 13).
+    excerpt = lines[-4]
     assert len(excerpt) <= 200
     first_words = " ".join(element.body.split()[:5])
     assert excerpt.startswith(first_words)
     assert excerpt.endswith(" …")
-    assert len(lines) == (5 if element.kind == Kind.SECTION else 6)
+    assert lines[1] == "Utgave 2025–2028 (gjeldende)"
+    assert len(lines) == (7 if element.kind == Kind.SECTION else 8)
     if element.kind == Kind.SECTION:
-        assert lines[1] == f"{element.title} ({element.code})"
+        assert lines[2] == f"{element.title} ({element.code})"
     else:
-        assert lines[2] == element.title
+        assert lines[3] == element.title
 
 
 def test_short_texts_are_still_cited_in_full(client, strategy):
