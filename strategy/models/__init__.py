@@ -1,0 +1,1 @@
+from .elements import *  # noqa: F403
