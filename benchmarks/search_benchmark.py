@@ -262,8 +262,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from strategy.models import SynonymGroup
+    from strategy.models.vocabulary import install_starting_synonyms
     from strategy.search import rebuild_vocabulary, search_page, suggest
-    from strategy.search_models import install_starting_synonyms
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
