@@ -57,7 +57,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from strategy.models import Edition, PendingChange, StrategyElement, publish  # noqa: E402
+from strategy.models import Edition, PendingChange, StrategyElement  # noqa: E402
 from tests.factories import build_generated_tree_in_bulk  # noqa: E402
 
 
@@ -94,7 +94,7 @@ def main() -> None:
             PendingChange.objects.create(
                 element=item, title=f"Versjon {number}", slug=item.slug, body="Tekst."
             )
-            publish(item, note=f"Endring {number}")
+            item.publish(note=f"Endring {number}")
         client = Client()
         day = timezone.localdate().isoformat()
         urls = {

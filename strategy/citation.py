@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from .models import Kind, StrategyElement
+from .models import StrategyElement
 from .text import render_markdown
 
 
@@ -65,7 +65,7 @@ def citation_text(
     its title and code («Innsatsområdene (IO)»): its kind, «Del», says nothing to a reader."""
     root = ancestors[0] if ancestors else element
     trail = [ancestor.display_title for ancestor in ancestors[1:]]
-    if element.kind == Kind.SECTION:
+    if element.kind_facts.named_by_title:
         trail.append(f"{element.display_title} ({element.code})")
     else:
         trail.append(f"{element.get_kind_display()} {element.code}")
@@ -75,7 +75,7 @@ def citation_text(
         f"{root.title}, {settings.PORTAL['OWNER']}",
         f"Utgave {edition.period_label} ({edition.get_status_display().lower()})",
         " › ".join(trail),
-        *([element.title] if element.title and element.kind != Kind.SECTION else []),
+        *([element.title] if element.title and not element.kind_facts.named_by_title else []),
         *text,
         *([f"Teksten slik den lyder {norwegian_date(day)}: {dated_url}"] if dated_url else []),
         f"Permanent lenke: {permanent_url}",

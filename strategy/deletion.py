@@ -207,7 +207,9 @@ def restore_deleted(model_admin: ModelAdmin, request: HttpRequest, code: str) ->
         .exclude(code=code)
         .order_by("tree_order", "code")
     )
-    parent, gone_parent = StrategyElement.objects.parent_of_deleted(tombstone)
+    parent, gone_parent = StrategyElement.objects.parent_of_deleted(
+        StrategyElement.objects.last_deletion(tombstone.code, tombstone.edition_id)
+    )
     return TemplateResponse(
         request,
         "admin/strategy/strategyelement/restore_deleted_confirm.html",

@@ -6,8 +6,8 @@ The versions are read from django-simple-history (``StrategyElement.history``), 
 saved state of an element with its date and change reason: a version is *published* when the
 element was published in it, and a *public change* is a published version whose title or text
 differs from the published version before it. The change note is the version's change reason
-(written by ``publish(..., note=...)``). No second table: the history already holds every state
-with its date, and a second copy could disagree with it.
+(written by ``StrategyElement.publish(..., note=...)``). No second table: the history already
+holds every state with its date, and a second copy could disagree with it.
 """
 
 from __future__ import annotations

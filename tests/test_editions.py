@@ -18,7 +18,6 @@ from strategy.models import (
     PendingChange,
     Source,
     StrategyElement,
-    publish,
 )
 from tests.admin_helpers import make_editor
 
@@ -216,9 +215,9 @@ def test_a_text_change_of_a_published_element_needs_a_change_note(strategy):
     item = element(first_edition(), "T-S2")
     PendingChange.objects.create(element=item, title="Ny ordlyd", slug=item.slug, body=item.body)
     with pytest.raises(ValidationError, match="endringsmerknad"):
-        publish(item)
+        item.publish()
     assert element(first_edition(), "T-S2").title == item.title  # nothing changed
-    publish(item, note="Språklig rettelse")
+    item.publish(note="Språklig rettelse")
     assert element(first_edition(), "T-S2").title == "Ny ordlyd"
 
 
@@ -233,7 +232,7 @@ def test_dated_view_change_list_and_difference(client, strategy, monkeypatch):
     PendingChange.objects.create(
         element=item, title="Ved å endre ordlyden", slug=item.slug, body=item.body
     )
-    publish(item, note="Endret etter vedtak i representantskapet 12.3.2026")
+    item.publish(note="Endret etter vedtak i representantskapet 12.3.2026")
     set_history_date(item, oslo(2026, 3, 12, 23, 30))  # late evening, Oslo time
 
     base = "/r/2025-2028/T-S2/"
@@ -375,7 +374,7 @@ def test_element_page_queries_do_not_grow_with_the_history(
         PendingChange.objects.create(
             element=item, title=f"Versjon {number}", slug=item.slug, body="Tekst."
         )
-        publish(item, note=f"Endring nr. {number}")
+        item.publish(note=f"Endring nr. {number}")
     with django_assert_num_queries(ELEMENT_PAGE_QUERIES):
         response = client.get(item.get_absolute_url())
     assert "Endring nr. 19" in text_of(response) and "Endring nr. 1." in text_of(response)

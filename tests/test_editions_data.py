@@ -15,7 +15,6 @@ from strategy.models import (
     EditionStatus,
     PendingChange,
     StrategyElement,
-    publish,
 )
 from tests.admin_helpers import admin_url, form_fields, make_editor
 from tests.test_editions import (
@@ -40,7 +39,7 @@ def reword(code: str = "T-S2", title: str = "Ved å endre ordlyden") -> tuple[St
     item.save()  # the first recorded version
     set_history_date(item, oslo(2025, 6, 1, 12))
     PendingChange.objects.create(element=item, title=title, slug=item.slug, body=item.body)
-    publish(item, note="Endret etter vedtak i representantskapet 12.3.2026")
+    item.publish(note="Endret etter vedtak i representantskapet 12.3.2026")
     set_history_date(item, oslo(2026, 3, 12, 12))
     return item, original
 

@@ -1,8 +1,8 @@
 """Editions of the strategic document (issue 13): one tree of elements per edition, with a
 status (utkast, høring, gjeldende, erstattet) that decides where and whether the public sees it.
 
-The element models (strategy/models.py) import this module; this module reaches them through
-the app registry, never by import, so the two never import each other."""
+The element models (strategy/models/elements.py) import this module; this module reaches them
+through the app registry, never by import, so the two never import each other."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .public import edition_is_public
-from .tree import tree_lock
+from ..public import edition_is_public
+from ..tree import tree_lock
 
 
 def element_model():
