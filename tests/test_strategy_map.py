@@ -159,7 +159,7 @@ def test_the_svg_download_is_a_file_of_its_own_with_absolute_links(client, strat
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     assert response["Content-Disposition"] == (
-        'attachment; filename="strategi-for-osloregionen-strategikart.svg"'
+        'attachment; filename="strategiske-foringer-for-osloregionen-2025-2028-strategikart.svg"'
     )
     assert response["ETag"]
     root = ElementTree.fromstring(response.content)
