@@ -6,18 +6,25 @@ import csv
 import io
 import json
 
+import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 
 from strategy.models import (
+    DeletedElement,
     Edition,
     EditionStatus,
+    ElementPath,
     PendingChange,
     StrategyElement,
 )
 from tests.admin_helpers import admin_url, form_fields, make_editor
 from tests.test_editions import (
+    TITLE,
     element,
     first_edition,
     loaded_long_ago,
@@ -243,3 +250,38 @@ def test_cards_and_oembed_name_the_edition_in_force_while_another_is_on_consulta
         assert "høringsutkastets" not in text_of(client.get("/r/T-S2/referanse.ris"))
     answer = client.get("/oembed", {"url": f"{ORIGIN}/r/2029-2032/T-S2/"})
     assert answer.status_code == 200 and "høringsutkastets" in answer.json()["title"]
+
+
+# The migration that brought editions to an existing database ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_makes_existing_content_the_2025_2028_edition_in_force():
+    """Prevents an existing database losing its strategy (no edition in force, so no page)
+    or its printed links (/r/<kode>/, old paths, tombstones) when editions arrive."""
+    before = [("strategy", "0012_merge_20261129_0042")]
+    call_command("migrate", "strategy", "0012_merge_20261129_0042", verbosity=0)
+    apps = MigrationExecutor(connection).loader.project_state(before).apps
+    Element = apps.get_model("strategy", "StrategyElement")
+    try:
+        Element.objects.create(
+            pk=1, code="OR", kind="document", title="Strategi for Osloregionen", slug="or",
+            path="", is_published=True, is_public=True, lft=1, rght=4, tree_id=1, level=0,
+        )  # fmt: skip
+        Element.objects.create(
+            pk=2, parent_id=1, code="S1", kind="strategy", title="S1", slug="s1", path="s1",
+            is_published=True, is_public=True, lft=2, rght=3, tree_id=1, level=1,
+        )  # fmt: skip
+        apps.get_model("strategy", "ElementPath").objects.create(path="gammel", code="S1")
+        apps.get_model("strategy", "DeletedElement").objects.create(
+            code="S2", kind="strategy", title="S2", was_public=True
+        )
+    finally:
+        call_command("migrate", verbosity=0)  # as a deployment runs it
+    edition = Edition.objects.get()
+    assert (edition.period, edition.status) == ("2025-2028", EditionStatus.IN_FORCE)
+    assert edition.answers_unqualified_links and edition.adopted_on is None
+    assert set(StrategyElement.objects.values_list("edition_id", flat=True)) == {edition.pk}
+    assert StrategyElement.objects.get(code="OR").title == TITLE
+    assert ElementPath.objects.get(path="gammel").edition_id == edition.pk
+    assert DeletedElement.objects.get(code="S2").edition_id == edition.pk
