@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 
 from . import citation, edition_pages
 from .accessibility import SECRETARIAT_EMAIL
-from .caching import public_page
+from .caching import content_version, public_page
 from .models import (
     DeletedElement,
     Edition,
@@ -132,16 +133,16 @@ def element_data(urls: Urls, element: StrategyElement) -> dict[str, Any]:
     }
 
 
-def _envelope(root: StrategyElement, day: datetime.date | None = None) -> dict[str, Any]:
+def _envelope(root: StrategyElement, day: datetime.date) -> dict[str, Any]:
     """What every JSON export says about itself: among it, its edition and the day its text
-    is as of (today, or the ``?dato=`` asked for)."""
+    is as of (``text_day``)."""
     return {
         "formatversjon": FORMAT_VERSION,
         "utgiver": PUBLISHER,
         "strategi": root.title,
         "utgave": root.edition.period,
         "utgavestatus": root.edition.status,
-        "dato": (day or edition_pages.today()).isoformat(),
+        "dato": day.isoformat(),
         "lisens": LICENCE,
         "kilde": absolute_url(reverse("strategy:strategy-json")),
     }
@@ -215,8 +216,18 @@ def _not_yet_published(day: datetime.date) -> JsonResponse:
     return _json_error(f"Ikke publisert {citation.norwegian_date(day)}.", status=404)
 
 
+def text_day(request: HttpRequest | None, day: datetime.date | None) -> datetime.date:
+    """The day an export's text is as of: the ``?dato=`` asked for, or the day the public
+    text last changed (it reads the same today), so that an export keeps its ETag over
+    midnight (from the content version the page's ETag comes from: no query)."""
+    if day is not None:
+        return day
+    version = content_version(request) if request is not None else None
+    return localtime(version[1]).date() if version is not None else edition_pages.today()
+
+
 @api_view
-@public_page(query=(edition_pages.DAY_PARAMETER,), shows_today=True)
+@public_page(query=(edition_pages.DAY_PARAMETER,))
 def strategy_json(request: HttpRequest) -> HttpResponse:
     """The whole public strategy as one JSON tree: 3 queries whatever its size (with
     ``?dato=``: as it stood at the end of that day)."""
@@ -231,7 +242,7 @@ def strategy_json(request: HttpRequest) -> HttpResponse:
     if root.pk not in nodes:
         return _not_yet_published(day)
     root = nodes[root.pk]
-    data = {**_envelope(root, day), "element": element_data(Urls(), root)}
+    data = {**_envelope(root, text_day(request, day)), "element": element_data(Urls(), root)}
     return _schema_response(request, data, "strategi")
 
 
@@ -257,7 +268,7 @@ def change_history(urls: Urls, element: StrategyElement) -> list[dict[str, str]]
 
 
 @api_view
-@public_page(query=(edition_pages.DAY_PARAMETER,), shows_today=True)
+@public_page(query=(edition_pages.DAY_PARAMETER,))
 def element_json(request: HttpRequest, code: str) -> HttpResponse:
     """One element with its hierarchy, its public subtree and its change history: 4 queries
     (with ``?dato=``: as it stood at the end of that day)."""
@@ -302,7 +313,7 @@ def _element_response(
     root = ancestors[0] if ancestors else element
     urls = Urls()
     data = {
-        **_envelope(root, day),
+        **_envelope(root, text_day(request, day)),
         "hierarki": [
             {"kode": ancestor.code, "tittel": ancestor.title, "type": ancestor.kind}
             for ancestor in ancestors
@@ -479,7 +490,8 @@ def _envelope_properties() -> dict[str, Any]:
         "dato": {
             "type": "string",
             "format": "date",
-            "description": "Dagen teksten gjelder: i dag, eller datoen i «?dato=».",
+            "description": "Teksten slik den lød ved slutten av denne dagen: datoen i "
+            "«?dato=», ellers dagen teksten sist ble endret (den gjelder fortsatt).",
         },
         "lisens": {
             "type": "object",
