@@ -590,7 +590,7 @@ class StrategyElement(MPTTModel):
         related_name="children",
         verbose_name="overordnet element",
     )
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    kind = models.CharField("type", max_length=20, choices=Kind)
     code = models.CharField(
         "referansekode",
         max_length=20,
@@ -1282,7 +1282,7 @@ class DeletedElement(models.Model):
     it was removed, and where its parent is."""
 
     code = models.CharField("referansekode", max_length=20, unique=True)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    kind = models.CharField("type", max_length=20, choices=Kind)
     title = models.CharField("tittel", max_length=500, blank=True)
     path = models.CharField("siste sti", max_length=MAX_PATH_LENGTH, blank=True)
     parent_code = models.CharField("overordnet elements kode", max_length=20, blank=True)
