@@ -7,7 +7,7 @@ strategy and on a generated tree of 5,000+ elements. Queries and wall time per r
 
 A PostgreSQL database is DROPPED and created again (its name must contain "bench"); without
 DATABASE_URL the script uses a new SQLite file and deletes it afterwards. The tree is inserted in
-bulk (tests.factories.build_generated_tree_in_bulk) and checked with the integrity check the
+bulk (tests.factories.build_generated_tree) and checked with the integrity check the
 fixture loader uses. Each view is requested REPEAT times after one warm-up, through Django's
 test client (the whole request: middleware, admin, template), at most SECONDS_PER_VIEW seconds.
 """
@@ -88,7 +88,7 @@ def main() -> None:
     from strategy.integrity import tree_problems
     from strategy.models import StrategyElement
     from tests.admin_helpers import make_editor
-    from tests.factories import build_generated_tree_in_bulk
+    from tests.factories import build_generated_tree
 
     setup_test_environment()  # lets CaptureQueriesContext count queries with DEBUG off
     call_command("migrate", verbosity=0)
@@ -103,7 +103,7 @@ def main() -> None:
     measure(client, "strategien, standardvisning", CHANGELIST)
 
     StrategyElement.objects.all().delete()
-    root = build_generated_tree_in_bulk(focus_areas=48, items_per_group=50, themes=20)
+    root = build_generated_tree(focus_areas=48, items_per_group=50, themes=20)
     problems = tree_problems(list(StrategyElement.objects.all()))
     assert not problems, problems[:5]
     area = StrategyElement.objects.get(code="GEN-F1")

@@ -170,7 +170,9 @@ def test_favicon_and_touch_icon(client, strategy):
     html = html_of(client, "/")
     for icon in ("icons/favicon.ico", "icons/favicon.svg", "icons/apple-touch-icon.png"):
         assert f'href="/static/{icon}"' in html
-        assert client.get(f"/static/{icon}").status_code == 200
+        icon_response = client.get(f"/static/{icon}")
+        icon_response.close()  # whitenoise streams the file: closing it closes the file
+        assert icon_response.status_code == 200
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/icons/favicon.ico"
