@@ -1,7 +1,7 @@
 """One settings module for every environment, driven by environment variables.
 
 DJANGO_DEBUG        "0" in production; unset or "1" in a local checkout, so that
-                    `manage.py migrate && manage.py loaddata strategy && gunicorn
+                    `manage.py migrate && manage.py load_strategy && gunicorn
                     osloregion_portal.wsgi` works on a fresh clone without any set-up
 DJANGO_SECRET_KEY   required when DJANGO_DEBUG=0: the app refuses to start without it
 DJANGO_ALLOWED_HOSTS comma-separated host names

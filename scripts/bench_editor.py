@@ -94,7 +94,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     StrategyElement.objects.all().delete()
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     client = Client()
     client.force_login(make_editor(f"bench-{time.time_ns()}"))
     print(f"Database: {connection.vendor}, DEBUG={os.environ['DJANGO_DEBUG']}")

@@ -54,7 +54,7 @@ def loaded_strategy(django_db_setup, django_db_blocker) -> dict[type[models.Mode
     ask for the strategy still starts from an empty database."""
     with django_db_blocker.unblock(), transaction.atomic():
         before = _every_table()
-        call_command("loaddata", "strategy", verbosity=0)
+        call_command("load_strategy", "strategy", verbosity=0)
         after = _every_table()
         transaction.set_rollback(True)
     return {model: rows for model, rows in after.items() if rows != before[model]}

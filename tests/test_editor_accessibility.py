@@ -56,7 +56,7 @@ def chromium():
 def prepare() -> None:
     """The strategy with what every editor page needs: an editor with a password, versions to
     compare, a pending draft and an unpublished element."""
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     editor = make_editor()
     editor.set_password(PASSWORD)
     editor.save()

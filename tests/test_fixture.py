@@ -30,7 +30,7 @@ def test_fixture_loads_into_a_consistent_tree(strategy):
 def test_loading_twice_adds_nothing(strategy):
     """Bug prevented: a second `loaddata strategy` duplicating the strategy."""
     before = (tree_snapshot(), list(Source.objects.values_list("pk", "element_id", "number")))
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     after = (tree_snapshot(), list(Source.objects.values_list("pk", "element_id", "number")))
     assert after == before
 
