@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.core.exceptions import ValidationError
-from django.core.management import get_commands
+from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 
 from strategy.models import Source, StrategyElement

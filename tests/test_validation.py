@@ -1,7 +1,8 @@
 """Bad content never gets in, whatever the door: the admin form, drag and drop, a fixture
-(``load_strategy``, or Django's ``loaddata`` for each row) or a JSON import (``import_strategy_json``) all run the model's own validation
-(``full_clean()``: field validators, tree rules, reserved slugs, the code pattern, link schemes)
-and refuse with a Norwegian message, changing nothing."""
+(``load_strategy``; Django's ``loaddata`` row by row) or a JSON import
+(``import_strategy_json``) all run the model's own validation (``full_clean()``: field
+validators, tree rules, reserved slugs, the code pattern, link schemes) and refuse with a
+Norwegian message, changing nothing."""
 
 import json
 
