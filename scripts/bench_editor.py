@@ -14,33 +14,19 @@ test client (the whole request: middleware, admin, template), at most SECONDS_PE
 
 from __future__ import annotations
 
-import atexit
 import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
-# Production settings, as the portal runs; the test client speaks plain HTTP to "testserver".
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_REQUEST_LOG", "0")
-# The hashed static file names the pages link to come from collectstatic's manifest.
-if "DJANGO_STATIC_ROOT" not in os.environ:
-    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-editor-bench-")
-    atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
+from benchmarks.production import temporary_folder, use_production_settings  # noqa: E402
+
+use_production_settings("editor-bench")
 if "DATABASE_URL" not in os.environ:
-    folder = tempfile.mkdtemp(prefix="osloregion-editor-bench-db-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{temporary_folder('editor-bench-db')}/bench.sqlite3"
 
 REPEAT = 20
 SECONDS_PER_VIEW = 20.0
