@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from strategy.editor_tree import open_url
 from strategy.models import (
@@ -21,7 +20,7 @@ from tests.admin_helpers import (
     admin_url,
     assert_tree_intact,
     form_fields,
-    make_editor,
+    logged_in_editor,
     messages_of,
     move,
     tree_snapshot,
@@ -31,16 +30,12 @@ from tests.editor_helpers import get, seen
 
 @pytest.fixture
 def client_a(strategy):
-    client = Client()
-    client.force_login(make_editor("redaktor-a"))
-    return client
+    return logged_in_editor("redaktor-a")
 
 
 @pytest.fixture
 def client_b(strategy):
-    client = Client()
-    client.force_login(make_editor("redaktor-b"))
-    return client
+    return logged_in_editor("redaktor-b")
 
 
 def open_form(client, element: StrategyElement) -> dict[str, str]:
