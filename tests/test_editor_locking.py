@@ -26,6 +26,7 @@ from tests.admin_helpers import (
     tree_snapshot,
 )
 from tests.editor_helpers import get, seen
+from tests.helpers import element_html
 
 
 @pytest.fixture
@@ -45,8 +46,7 @@ def open_form(client, element: StrategyElement) -> dict[str, str]:
 
 
 def conflict_box(html: str) -> str:
-    start = html.index('class="strategy-conflict"')
-    return html[start : html.index("</section>", start)]
+    return element_html(html, "section", class_="strategy-conflict")
 
 
 def test_a_saves_the_title_b_saves_the_body_and_a_s_title_survives(client_a, client_b):
