@@ -63,12 +63,24 @@ def loaded_strategy(django_db_setup, django_db_blocker) -> dict[type[models.Mode
 @pytest.fixture
 def strategy(loaded_strategy, db):
     """The real strategy, loaded from fixtures/strategy.json: the rows the session's load
-    wrote, put back in this test's transaction (rolled back after it) in one insert a table."""
+    wrote, put back in this test's transaction (rolled back after it), one statement a table."""
     from strategy.models import ContentVersion, StrategyElement
 
-    for model, rows in loaded_strategy.items():  # tables a test starts with empty
-        model._base_manager.bulk_create(model(**row) for row in rows)
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        # Rows as stored, in tables a test starts with empty: no save(), no signals, and no
+        # auto_now (bulk_create would stamp created_at and updated_at with today).
+        for model, rows in loaded_strategy.items():
+            fields = model._meta.concrete_fields
+            cursor.executemany(
+                f"INSERT INTO {quote(model._meta.db_table)} "
+                f"({', '.join(quote(field.column) for field in fields)}) "
+                f"VALUES ({', '.join(['%s'] * len(fields))})",
+                [
+                    [field.get_db_prep_save(row[field.attname], connection) for field in fields]
+                    for row in rows
+                ],
+            )
         for statement in connection.ops.sequence_reset_sql(no_style(), list(loaded_strategy)):
             cursor.execute(statement)
     # A new version, as a load in the test itself would make: nothing a worker process kept
