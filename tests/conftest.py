@@ -49,7 +49,7 @@ def _columns(model: type[models.Model]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def loaded_strategy(django_db_setup, django_db_blocker) -> dict[type[models.Model], list[dict]]:
-    """``loaddata strategy`` once per session (parsing, validation, history and all): every
+    """``load_strategy strategy`` once per session (parsing, checks, history and all): every
     table it changed, as it left it. The load itself is rolled back, so a test that does not
     ask for the strategy still starts from an empty database."""
     with django_db_blocker.unblock(), transaction.atomic():
