@@ -30,6 +30,15 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def status_of(client, url: str) -> int:
+    """The status of a GET, with the response closed: a streamed file (whitenoise, a download)
+    is otherwise left open until garbage collection, whose ResourceWarning fails some later
+    test."""
+    response = client.get(url)
+    response.close()
+    return response.status_code
+
+
 def page_text(html: str) -> str:
     parser = _TextExtractor()
     parser.feed(html)
