@@ -37,6 +37,8 @@ class Command(loaddata.Command):
         "sin helhet, og databasen er som før."
     )
 
+    missing_args_message = None  # without a fixture: the strategy, into an empty database
+
     def add_arguments(self, parser):
         parser.add_argument(
             "args",
