@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement, SynonymGroup
+from strategy.models.vocabulary import install_starting_synonyms
 from strategy.search import (
     ALL,
     EXACT,
@@ -26,7 +27,6 @@ from strategy.search import (
     search_page,
     tsquery_sql,
 )
-from strategy.search_models import install_starting_synonyms
 from tests.factories import build_generated_tree
 from tests.helpers import main_html, page_text
 
