@@ -67,7 +67,9 @@ def strategy(loaded_strategy, db):
     from strategy.models import ContentVersion, StrategyElement
 
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    # One transaction (a savepoint in a test's own), so the foreign keys are checked once all
+    # rows are in: with transactional_db each statement would commit on its own.
+    with transaction.atomic(), connection.cursor() as cursor:
         # Rows as stored, in tables a test starts with empty: no save(), no signals, and no
         # auto_now (bulk_create would stamp created_at and updated_at with today).
         for model, rows in loaded_strategy.items():
