@@ -138,6 +138,9 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             check_change_note(stored.pop("is_public"), stored, cleaned_data, note)
         except ValidationError as error:
             self.add_error("change_note", error.message_dict["note"])
+        # A note explains a text change: on any other save it is not the version's reason.
+        if all(cleaned_data.get(field) == stored[field] for field in PUBLIC_TEXT_FIELDS):
+            note = ""
         cleaned_data["change_note"] = note
 
     def check_take_down(self, cleaned_data) -> None:

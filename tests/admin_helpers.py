@@ -36,10 +36,17 @@ def admin_url(name: str, *args) -> str:
     return reverse(f"admin:strategy_strategyelement_{name}", args=args)
 
 
+# The element form's «Endringsmerknad» as an editor fills it in: a direct «Lagre» of a changed
+# text the public sees needs one (issue 13). Tests of that rule pass ``change_note=""``.
+TEST_CHANGE_NOTE = "Endret i test"
+
+
 def element_form_data(element: StrategyElement | None = None, **changes) -> dict:
     """What the change form posts for an element (with its footnotes inline), changed by
     ``changes``; a new element when ``element`` is None."""
     data = {"parent": "", "kind": "", "code": "", "title": "", "slug": "", "body": ""}
+    # As an editor fills it in for a text change the public sees (``TEST_CHANGE_NOTE``).
+    data["change_note"] = TEST_CHANGE_NOTE
     sources = []
     if element is not None:
         data.update(
@@ -173,10 +180,13 @@ class _FormReader(HTMLParser):
             self.inside = False
 
 
-def form_fields(html: str, form_id: str = "strategyelement_form") -> dict[str, str]:
+def form_fields(
+    html: str, form_id: str = "strategyelement_form", change_note: str = TEST_CHANGE_NOTE
+) -> dict[str, str]:
     """What a browser posts from the page's form, as it was rendered: inputs (ticked
     checkboxes only), textareas with their text (the newline right after the tag dropped) and
-    the selected options, every line break sent as CRLF (as browsers do)."""
+    the selected options, every line break sent as CRLF (as browsers do); an empty change
+    note field filled with ``change_note``."""
     reader = _FormReader(form_id)
     reader.feed(html)
     fields = {}
@@ -185,4 +195,6 @@ def form_fields(html: str, form_id: str = "strategyelement_form") -> dict[str, s
             value = value[1:]
         fields[name] = value.replace("\r\n", "\n").replace("\n", "\r\n")
     fields.pop("csrfmiddlewaretoken", None)
+    if fields.get("change_note") == "":
+        fields["change_note"] = change_note
     return fields

@@ -152,7 +152,8 @@ def test_element_json_has_the_change_history_with_dated_links(client, strategy):
 
 
 def change_form(client, item: StrategyElement) -> dict[str, str]:
-    return form_fields(text_of(client.get(admin_url("change", item.pk))))
+    """The change form as rendered, its change note empty."""
+    return form_fields(text_of(client.get(admin_url("change", item.pk))), change_note="")
 
 
 def test_a_direct_save_of_a_public_text_change_needs_a_change_note(client, strategy):
@@ -195,7 +196,7 @@ def test_adopting_an_edition_while_an_editor_edits_it_loses_neither(client, stra
     editor = Client()
     editor.force_login(make_editor("redaktor2"))
     item = element(edition, "T-S2")
-    opened = form_fields(text_of(editor.get(admin_url("change", item.pk))))
+    opened = form_fields(text_of(editor.get(admin_url("change", item.pk))), change_note="")
     edition.adopt()  # the secretariat adopts meanwhile
     fields = {**opened, "title": "Redigert mens utgaven ble vedtatt", "_save": "Lagre"}
     saved = editor.post(admin_url("change", item.pk), {**fields, "change_note": "Rettelse"})

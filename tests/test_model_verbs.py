@@ -35,7 +35,7 @@ def test_draft_verbs_round_trip(strategy):
     assert goal.discard_draft() is True
     assert goal.discard_draft() is False
     goal.save_draft({"title": "Å publisere", "slug": goal.slug, "body": goal.body})
-    published = goal.publish()
+    published = goal.publish(note="Språklig rettelse")  # a public text changes (issue 13)
     assert published.title == "Å publisere" == get("M1").title
     assert not PendingChange.objects.filter(element=goal).exists()
 
