@@ -22,6 +22,7 @@ from django.dispatch import receiver
 
 from .models import (
     ContentVersion,
+    Edition,
     SearchWord,
     Source,
     StrategyElement,
@@ -104,6 +105,17 @@ def derive_public_flags_of_a_loaded_row(
     every flag of it right, whatever order the rows came in."""
     if raw:
         StrategyElement.objects.filter(pk=instance.pk).refresh_public()
+
+
+@receiver(post_save, sender=Edition, dispatch_uid="strategy-loaded-edition-public-flags")
+def derive_public_flags_of_a_loaded_edition(
+    sender, instance: Edition, raw: bool = False, **kwargs
+) -> None:
+    """An edition's status is part of its tree's public flags (a draft edition shows nothing):
+    rows loaded before their edition got no flags from it, so they are derived again when it
+    comes."""
+    if raw:
+        instance.elements.all().refresh_public()
 
 
 @receiver(post_save, sender=StrategyElement)

@@ -282,7 +282,7 @@ def test_csv_has_plain_text_level_position_and_parent_title(client, strategy):
     hierarchy or sort the elements back into the strategy's order."""
     header = client.get(reverse("strategy:elements-csv")).content.decode("utf-8-sig")
     assert header.splitlines()[0] == (
-        "kode;type;tittel;overordnet_kode;permanent_url;url;niva;posisjon;overordnet_tittel;tekst"
+        "kode;type;tittel;overordnet_kode;permanent_url;url;niva;posisjon;overordnet_tittel;tekst;utgave"
     )
     item = StrategyElement.objects.get(code="T-S1")
     item.body = "Første *avsnitt*.\n\nAndre avsnitt med [en lenke](https://example.org)."

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from strategy.models import DeletedElement, ElementPath, Kind, StrategyElement
+from tests.admin_helpers import TEST_CHANGE_NOTE
 from tests.helpers import main_html, page_text
 
 
@@ -40,6 +41,7 @@ def change_form_data(element: StrategyElement, **changes) -> dict:
     """What the admin's change form posts for ``element``, with ``changes`` applied."""
     sources = list(element.sources.all()) if element.pk else []
     data = {
+        "change_note": TEST_CHANGE_NOTE,  # a public text change is explained (issue 13)
         "parent": element.parent_id or "",
         "kind": element.kind,
         "title": element.title,

@@ -163,10 +163,10 @@ def test_printouts_name_the_document_and_its_edition(client, strategy):
     )
     permalink = html_of(client, StrategyElement.objects.get(code="T-S2"))
     assert (
-        f'<p class="print-only">Permanent lenke: {settings.CANONICAL_ORIGIN}/r/T-S2/</p>'
+        f'<p class="print-only">Permanent lenke: {settings.CANONICAL_ORIGIN}/r/2025-2028/T-S2/</p>'
         in permalink
     )
-    assert f'data-permalink="{settings.CANONICAL_ORIGIN}/r/T-S2/"' in html
+    assert f'data-permalink="{settings.CANONICAL_ORIGIN}/r/2025-2028/T-S2/"' in html
 
 
 def test_favicon_and_touch_icon(client, strategy):
