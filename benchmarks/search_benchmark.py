@@ -262,7 +262,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from strategy.models import SynonymGroup
-    from strategy.search import rebuild_vocabulary, search_page, suggest
+    from strategy.search.engine import rebuild_vocabulary, search_page, suggest
     from strategy.search_models import install_starting_synonyms
 
     call_command("migrate", verbosity=0)

@@ -128,7 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "strategy.context_processors.portal",
+                "strategy.infrastructure.context_processors.portal",
             ],
         },
     },
@@ -261,25 +261,25 @@ SECURE_CSP = {
 # Django's admin and DraggableMPTTAdmin write style="" attributes; only /admin/ gets this.
 ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
-MIDDLEWARE.insert(0, "strategy.middleware.RequestLogMiddleware")
+MIDDLEWARE.insert(0, "strategy.infrastructure.middleware.RequestLogMiddleware")
 # Before the page cache: it must see every request, also those served from memory.
-MIDDLEWARE.insert(1, "strategy.middleware.ForwardedForWatchMiddleware")
+MIDDLEWARE.insert(1, "strategy.infrastructure.middleware.ForwardedForWatchMiddleware")
 # Right after whitenoise: a page served from memory skips everything behind it.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "strategy.caching.PublicPageCacheMiddleware",
+    "strategy.infrastructure.caching.PublicPageCacheMiddleware",
 )
 # Before the page cache: the licence and CORS headers go on API answers from memory too.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("strategy.caching.PublicPageCacheMiddleware"),
-    "strategy.opendata.OpenDataHeadersMiddleware",
+    MIDDLEWARE.index("strategy.infrastructure.caching.PublicPageCacheMiddleware"),
+    "strategy.public_site.opendata.OpenDataHeadersMiddleware",
 )
 MIDDLEWARE += [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so that its response hook runs first and picks the admin policy.
-    "strategy.middleware.AdminContentSecurityPolicyMiddleware",
+    "strategy.infrastructure.middleware.AdminContentSecurityPolicyMiddleware",
     # Inside the CSP middleware, so that its 400 gets the admin's policy too.
-    "strategy.middleware.AdminQueryMiddleware",
+    "strategy.infrastructure.middleware.AdminQueryMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -303,7 +303,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "strategy/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "strategy.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "strategy.infrastructure.middleware.client_ip"
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: use the peer address).
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 PORTAL["LOGIN_LOCKOUT_MINUTES"] = LOGIN_LOCKOUT_MINUTES

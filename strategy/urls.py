@@ -1,10 +1,10 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import (
+from .infrastructure import health
+from .public_site import (
     accessibility,
     dcat,
-    health,
     map_pages,
     opendata,
     pdf,
@@ -13,7 +13,7 @@ from . import (
     sitemaps,
     views,
 )
-from .converters import CodeConverter, ElementPathConverter
+from .public_site.converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
 register_converter(CodeConverter, "code")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from strategy.integrity import tree_problems
+from strategy.infrastructure.integrity import tree_problems
 from strategy.models import StrategyElement
 
 CHANGELIST = "admin:strategy_strategyelement_changelist"

@@ -2,7 +2,7 @@
 words that changed, struck through and underlined with a spoken label, not whole fields and not
 by colour alone."""
 
-from strategy.diffs import Piece, render_side, word_diff
+from strategy.admin.diffs import Piece, render_side, word_diff
 from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, form_fields
 from tests.editor_helpers import compare_cells, heard, seen

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from strategy.editor_tree import open_url
+from strategy.admin.changelist import open_url
 from strategy.models import (
     PendingChange,
     StaleVersion,

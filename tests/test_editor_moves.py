@@ -10,7 +10,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from strategy.editor_tree import OPEN_PARAM
+from strategy.admin.changelist import OPEN_PARAM
 from strategy.models import Kind, Placement, StrategyElement
 from tests.admin_helpers import (
     admin_url,

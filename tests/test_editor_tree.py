@@ -4,7 +4,7 @@ elements, and every row's actions."""
 
 import re
 
-from strategy.editor_tree import DEFAULT_OPEN_LEVELS
+from strategy.admin.changelist import DEFAULT_OPEN_LEVELS
 from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, assert_tree_intact
 from tests.editor_helpers import get

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from strategy import pdf
 from strategy.models import Kind, StrategyElement
+from strategy.public_site import pdf
 from tests.factories import build_generated_tree
 
 # (page, expected queries): the content version (ETag, strategy/caching.py), then front page

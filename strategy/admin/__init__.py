@@ -9,9 +9,7 @@ from django.utils.safestring import mark_safe
 from mptt.admin import DraggableMPTTAdmin
 from mptt.forms import MPTTAdminForm
 
-from . import deletion, editor, editor_moves, editor_tree, editor_widgets, locking
-from .editor_drafts import PendingChangeAdmin
-from .models import (
+from ..models import (
     DRAFT_FIELDS,
     Kind,
     PendingChange,
@@ -20,6 +18,11 @@ from .models import (
     allowed_child_kinds,
     save_draft,
 )
+from . import changelist as editor_tree
+from . import deletion, editor, locking
+from . import moves as editor_moves
+from . import widgets as editor_widgets
+from .drafts import PendingChangeAdmin
 
 admin.site.site_header = "Osloregionen – redaksjon"
 admin.site.site_title = "Osloregionen – redaksjon"
@@ -388,4 +391,4 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
 admin.site.register(PendingChange, PendingChangeAdmin)
 
 # Search's synonym groups: their own module, registered with the rest of the admin.
-from . import search_admin  # noqa: E402, F401
+from ..search import admin as search_admin  # noqa: E402, F401

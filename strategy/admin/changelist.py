@@ -19,8 +19,8 @@ from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import ALLOWED_CHILDREN, Kind, StrategyElement
-from .opendata import Urls
+from ..models import ALLOWED_CHILDREN, Kind, StrategyElement
+from ..public_site.opendata import Urls
 
 # The query parameter that lists the opened elements; absent: the default view.
 OPEN_PARAM = "apne"

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .models import DeletedElement, Kind, StrategyElement
+from ..models import DeletedElement, Kind, StrategyElement
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin

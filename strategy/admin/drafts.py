@@ -17,8 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from ..models import PendingChange
 from . import editor
-from .models import PendingChange
 
 NEXT_PARAM = "neste"
 

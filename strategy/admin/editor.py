@@ -20,9 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
-from . import diffs
-from .locking import VERSION_FIELD, posted_version
-from .models import (
+from ..models import (
     DRAFT_FIELDS,
     DeletedElement,
     Kind,
@@ -32,7 +30,9 @@ from .models import (
     StrategyElement,
     publish,
 )
-from .views import render_element_page
+from ..public_site.views import render_element_page
+from . import diffs
+from .locking import VERSION_FIELD, posted_version
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils.text import normalize_newlines
 
-from .models import EDITED_FIELDS, Kind, PendingChange, StrategyElement, last_change_note
+from ..models import EDITED_FIELDS, Kind, PendingChange, StrategyElement, last_change_note
 
 # The posted field with the version a form or confirmation page was opened at ("version" itself
 # is the model's field, which a ModelForm may not name).

@@ -28,8 +28,8 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
-from . import editor_tree
-from .models import Kind, Move, Placement, StrategyElement, allowed_parent_kinds
+from ..models import Kind, Move, Placement, StrategyElement, allowed_parent_kinds
+from . import changelist as editor_tree
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin

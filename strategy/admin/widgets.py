@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Source
-from .text import render_body
+from ..models import Source
+from ..text import render_body
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin

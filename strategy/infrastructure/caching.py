@@ -39,9 +39,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import empty
 from django.utils.http import http_date, quote_etag
 
-from .citation import today
+from ..models import ContentVersion
+from ..public_site.citation import today
 from .health import DATABASE_UNAVAILABLE
-from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from .models import DeploymentObservation
+from ..models import DeploymentObservation
 
 logger = logging.getLogger("osloregion.deployment")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .models import Kind, StrategyElement, allowed_child_kinds
-from .public import derive_public_flags
+from ..models import Kind, StrategyElement, allowed_child_kinds
+from ..public import derive_public_flags
 
 
 def _label(element: StrategyElement) -> str:

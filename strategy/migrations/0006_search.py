@@ -10,7 +10,7 @@ drops them).
 
 from django.db import migrations
 
-from strategy import search_schema
+from strategy.search import schema as search_schema
 
 
 def create(apps, schema_editor):

@@ -14,7 +14,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from strategy import search_schema
+from strategy.search import schema as search_schema
 from strategy.search_models import install_starting_synonyms, word_row
 
 
@@ -31,7 +31,7 @@ def drop_word_index(apps, schema_editor):
 
 
 def fill_words(apps, schema_editor):
-    from strategy.language import words
+    from strategy.search.language import words
 
     element_model = apps.get_model("strategy", "StrategyElement")
     word_model = apps.get_model("strategy", "SearchWord")

@@ -6,8 +6,7 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import StrategyElement
-from .presentation import navigation
+from .page import page_context
 
 # Update both when the portal is reassessed; the statement must say when it was last checked.
 STATEMENT_DATE = date(2026, 11, 26)
@@ -16,16 +15,11 @@ COMPLAINTS_URL = "https://www.uutilsynet.no/"
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
-    root = StrategyElement.objects.current_document()
-    menu = []
-    if root is not None:
-        top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
-        menu = navigation(top.linked()[root.pk])
     return render(
         request,
         "strategy/accessibility_statement.html",
         {
-            "navigation": menu,
+            **page_context(),
             "statement_date": STATEMENT_DATE,
             "secretariat_email": SECRETARIAT_EMAIL,
             "complaints_url": COMPLAINTS_URL,

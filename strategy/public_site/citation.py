@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from .models import Kind, StrategyElement
-from .text import render_markdown
+from ..models import Kind, StrategyElement
+from ..text import render_markdown
 
 
 def today() -> datetime.date:

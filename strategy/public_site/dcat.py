@@ -14,9 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from ..infrastructure.caching import content_version, public_page
+from ..models import StrategyElement
 from .accessibility import SECRETARIAT_EMAIL
-from .caching import content_version, public_page
-from .models import StrategyElement
 from .opendata import LICENCE, PUBLISHER, Urls, api_view, schema_url
 
 if TYPE_CHECKING:

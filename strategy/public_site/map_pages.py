@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ..infrastructure.caching import public_page
+from ..models import StrategyElement
+from ..slugs import norwegian_slugify
 from . import strategy_map
-from .caching import public_page
-from .models import StrategyElement
 from .opendata import Urls
-from .presentation import navigation
-from .slugs import norwegian_slugify
-from .views import not_found
+from .page import not_found, page_context
 
 PNG_WIDTH = 2 * strategy_map.WIDE.width  # sharp on a projector and on a 4K slide
 
@@ -36,7 +35,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             "root": the_map.document,
             "strategy_map": the_map,
-            "navigation": navigation(the_map.document),
+            **page_context(the_map.document),
         },
     )
 

@@ -15,19 +15,19 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_safe
 
-from . import citation
-from .accessibility import SECRETARIAT_EMAIL
-from .caching import public_page
-from .models import (
+from ..infrastructure.caching import public_page
+from ..infrastructure.origin import absolute_url
+from ..models import (
     DeletedElement,
     Kind,
     Source,
     StrategyElement,
 )
-from .origin import absolute_url
-from .tree import tree_lock
-from .validators import CODE_PATTERN, MISSING_CODE_MESSAGE, describe
-from .views import error_page_navigation
+from ..tree import tree_lock
+from ..validators import CODE_PATTERN, MISSING_CODE_MESSAGE, describe
+from . import citation
+from .accessibility import SECRETARIAT_EMAIL
+from .page import page_context
 
 FORMAT_VERSION = 1
 
@@ -484,7 +484,7 @@ def api_documentation(request: HttpRequest) -> HttpResponse:
         request,
         "strategy/api.html",
         {
-            "navigation": error_page_navigation(),
+            **page_context(),
             "origin": urls.origin,
             "licence": LICENCE,
             "publisher": PUBLISHER,

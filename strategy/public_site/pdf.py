@@ -23,13 +23,13 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .caching import PageVersion, content_version, public_page
+from ..infrastructure.caching import PageVersion, content_version, public_page
+from ..models import Kind, StrategyElement
+from ..slugs import norwegian_slugify
 from .citation import norwegian_date
-from .models import Kind, StrategyElement
 from .opendata import Urls
+from .page import not_found
 from .presentation import child_groups, document_contents, edition, element_contents
-from .slugs import norwegian_slugify
-from .views import not_found
 
 # PDF/UA-1 (ISO 14289-1): tagged, with a title, a language and embedded fonts.
 PDF_VARIANT = "pdf/ua-1"

@@ -9,9 +9,9 @@ from itertools import groupby
 
 from django.utils import timezone
 
+from ..models import KIND_GROUP_HEADING, Kind, StrategyElement
+from ..slugs import norwegian_slugify
 from .citation import norwegian_date
-from .models import KIND_GROUP_HEADING, Kind, StrategyElement
-from .slugs import norwegian_slugify
 
 LIST_KINDS = frozenset({Kind.CHALLENGE, Kind.GOAL, Kind.STRATEGY, Kind.SUBGOAL})
 CARD_KINDS = frozenset({Kind.FOCUS_AREA, Kind.THEME})

@@ -20,11 +20,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
+from ..infrastructure.caching import public_page
+from ..models import MAX_PATH_LENGTH, ElementPath, Kind, StrategyElement
 from . import citation
-from .caching import public_page
-from .models import MAX_PATH_LENGTH, ElementPath, Kind, StrategyElement
 from .opendata import JSON_OPTIONS, Urls, api_view
-from .views import not_found
+from .page import not_found
 
 # Framable by any web site (the card is public and the same for everyone); nothing else of the
 # strict policy changes: no inline script or style, nothing loaded from elsewhere.

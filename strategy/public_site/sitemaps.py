@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import StrategyElement
+from ..infrastructure.origin import absolute_url
+from ..models import StrategyElement
 from .opendata import Urls
-from .origin import absolute_url
 
 
 class OriginSitemap(Sitemap):

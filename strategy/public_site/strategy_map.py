@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
+from ..models import Kind, StrategyElement
 from .citation import plain_lines
-from .models import Kind, StrategyElement
 
 # The portal's palette (static/css/site.css). Each text colour meets 4.5:1 on its fill
 # (tests/test_strategy_map.py computes the ratios).

@@ -5,10 +5,19 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 
+from ..infrastructure.caching import content_version, public_page
+from ..infrastructure.origin import absolute_url
+from ..models import MAX_PATH_LENGTH, Kind, StrategyElement
+from ..search.engine import (
+    Results,
+    clean_query,
+    find_by_code,
+    search_page,
+    suggest,
+    title_suggestions,
+)
 from . import citation, permalinks, strategy_map
-from .caching import content_version, public_page
-from .models import MAX_PATH_LENGTH, Kind, StrategyElement
-from .origin import absolute_url
+from .page import not_found, page_context
 from .presentation import (
     CARD_KINDS,
     TocEntry,
@@ -16,12 +25,10 @@ from .presentation import (
     document_contents,
     edition,
     element_contents,
-    navigation,
     neighbours,
     same_kind_siblings,
     siblings_heading,
 )
-from .search import Results, clean_query, find_by_code, search_page, suggest, title_suggestions
 
 # The kinds whose page gets an in-page table of contents beside the text on wide screens.
 KINDS_WITH_CONTENTS = frozenset({Kind.FOCUS_AREA})
@@ -36,25 +43,6 @@ def edition_context(request: HttpRequest, root: StrategyElement) -> dict:
         "edition": edition(version[1]) if version is not None else "",
         "document_title": root.title,
     }
-
-
-def error_page_navigation() -> list[StrategyElement]:
-    """The header menu of an error page (404, 410), in two queries."""
-    root = StrategyElement.objects.current_document()
-    if root is None:
-        return []
-    top = StrategyElement.objects.public().filter(tree_id=root.tree_id, level__lte=1)
-    return navigation(top.linked()[root.pk])
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The Norwegian 404 page, also in DEBUG, where Django would show its technical page."""
-    return render(
-        request,
-        "404.html",
-        {"navigation": error_page_navigation(), "request_path": request.path},
-        status=404,
-    )
 
 
 @public_page
@@ -72,7 +60,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
         {
             "root": root,
             "groups": child_groups(root),
-            "navigation": navigation(root),
+            **page_context(root),
             "strategy_map": strategy_map.build_map(root),
             "sources": [s for node in shown for s in node.sources.all()],
         },
@@ -91,7 +79,7 @@ def whole_strategy(request: HttpRequest) -> HttpResponse:
         "strategy/whole_strategy.html",
         {
             "root": root,
-            "navigation": navigation(root),
+            **page_context(root),
             "contents": document_contents(root),
             "pdf_url": reverse("strategy:strategy-pdf"),
             "sources": [s for node in nodes.values() for s in node.sources.all()],
@@ -151,7 +139,7 @@ def render_element_page(
             "next": following,
             "contents": contents,
             "extra_contents": extra_contents,
-            "navigation": navigation(root),
+            **page_context(root),
             "sources": [s for node in shown for s in node.sources.all()],
             "citation": citation.citation_text(
                 element,
@@ -216,7 +204,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 "prev": search_url(cleaned.text, results.area, results.kind, results.page - 1),
                 "next": search_url(cleaned.text, results.area, results.kind, results.page + 1),
             },
-            "navigation": navigation(root),
+            **page_context(root),
         },
     )
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SynonymGroup
+from ..models import SynonymGroup
 
 
 @admin.register(SynonymGroup)

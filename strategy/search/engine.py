@@ -32,10 +32,10 @@ from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
+from ..models import Kind, SearchWord, StrategyElement, link_elements
 from .language import STOPWORDS, WORD, compound_parts, fold, stem, words
-from .models import Kind, SearchWord, StrategyElement, link_elements
-from .search_schema import FTS_TABLE, SYNONYMS_TABLE, TABLE, WORDS_TABLE
-from .search_terms import ParsedQuery, Pattern, Term, parse_query
+from .schema import FTS_TABLE, SYNONYMS_TABLE, TABLE, WORDS_TABLE
+from .terms import ParsedQuery, Pattern, Term, parse_query
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20

@@ -25,7 +25,7 @@ import Stemmer
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .slugs import NORWEGIAN_LETTERS
+from ..slugs import NORWEGIAN_LETTERS
 
 WORD = re.compile(r"[^\W_]+")
 

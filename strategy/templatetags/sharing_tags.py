@@ -10,9 +10,9 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from strategy import citation, sharing
 from strategy.models import StrategyElement
-from strategy.opendata import LICENCE, Urls
+from strategy.public_site import citation, sharing
+from strategy.public_site.opendata import LICENCE, Urls
 
 register = template.Library()
 

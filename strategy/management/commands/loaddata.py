@@ -22,7 +22,7 @@ from django.core.management.commands import loaddata
 from django.db import models
 from django.utils import timezone
 
-from strategy.integrity import tree_problems
+from strategy.infrastructure.integrity import tree_problems
 from strategy.models import Source, StrategyElement
 from strategy.validators import describe
 
