@@ -1,10 +1,10 @@
 """Full-text search of the strategy in Norwegian, on PostgreSQL or SQLite.
 
-The query is parsed in Python (strategy/search_terms.py) into terms, and each term into the
+The query is parsed in Python (``terms.py``) into terms, and each term into the
 Snowball stems it matches at three levels - exact, part (compounds), synonym - ranked in that
 order, always: an element that matches the words as typed comes before one that only matches
 a part of a compound, and that one before one found through a synonym. Within a level the
-database ranks: PostgreSQL with ``ts_rank`` over ``search_vector`` (search_schema.py), SQLite
+database ranks: PostgreSQL with ``ts_rank`` over ``search_vector`` (``schema.py``), SQLite
 with ``bm25`` over its FTS5 table of stems.
 
 The results page is one statement (``search_page``): the query texts, expanded in the database
@@ -22,7 +22,6 @@ or body stays text.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -30,12 +29,25 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
 from django.utils.safestring import SafeString, mark_safe
-from rapidfuzz import fuzz, process
 
 from ..models import Kind, SearchWord, StrategyElement, link_elements
-from .language import STOPWORDS, WORD, compound_parts, fold, stem, words
-from .schema import FTS_TABLE, SYNONYMS_TABLE, TABLE, WORDS_TABLE
-from .terms import ParsedQuery, Pattern, Term, parse_query
+from . import postgresql, sqlite
+from .language import STOPWORDS, WORD, compound_parts, stem, words
+from .schema import SYNONYMS_TABLE, TABLE
+from .sql import (
+    ALL,
+    AREAS,
+    CONTEXT_COLUMNS,
+    ELEMENT_COLUMNS,
+    EXACT,
+    PART,
+    START_MARK,
+    STOP_MARK,
+    VISIBLE,
+    embed,
+    statement,
+)
+from .terms import ParsedQuery, parse_query
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -47,16 +59,6 @@ MIN_SUGGESTED_LENGTH = 4
 # Suggestions as you type: how many, and from how many letters.
 TITLE_SUGGESTIONS = 8
 MIN_SUGGESTION_LETTERS = 2
-# Compounds of the strategy looked up for one word ("utslipp" → "klimagassutslippene", …).
-MAX_COMPOUNDS_PER_TERM = 30
-# How similar a word must be to be suggested: pg_trgm's similarity (0-1) on PostgreSQL,
-# rapidfuzz's ratio (0-100) on SQLite. "transprot" → "transport" is 0.43 and 89;
-# "kollektivtransport" → "kollektivtilbudet" (not meant) 0.37 and 63.
-TRIGRAM_CUTOFF = 0.4
-SIMILARITY_CUTOFF = 80
-# Unicode noncharacters: never part of interchanged text, so never mistaken for a match marker.
-START_MARK = "\ufdd0"
-STOP_MARK = "\ufdd1"
 
 CODE = re.compile(r"[A-Za-z0-9]{1,10}(?:-[A-Za-z0-9]{1,10}){0,4}")
 # The kinds a search can be narrowed to, in the order the filters list them.
@@ -72,8 +74,6 @@ FILTER_KINDS = (
     Kind.SECTION,
 )
 AREA_KINDS = (Kind.FOCUS_AREA, Kind.THEME)
-
-EXACT, PART, ALL = 2, 1, 0  # the match levels, best first
 
 
 @dataclass
@@ -201,194 +201,8 @@ def highlighted(text: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-# --- Visibility: the one place search decides what the public may find ----------------------
-
-# Only public rows of the current document's tree. "Public" is the stored flag that
-# StrategyElement.objects.public() reads (strategy/public.py): this SQL reads the same column and
-# restates no rule (search's statements are plain SQL: building them with the ORM cost more
-# Python time than the database spent on them). Every statement below starts with
-# VISIBILITY_CTES and checks rows ``e`` with VISIBLE.
-VISIBILITY_CTES = """
-    document AS MATERIALIZED ({document})
-"""
-VISIBLE = """
-    e.tree_id = (SELECT tree_id FROM document) AND e.is_public
-"""
-
-
-@functools.cache
-def _current_document_sql(vendor: str) -> tuple[str, tuple]:
-    """The current document's id and tree as SQL, compiled once per database backend from the
-    queryset that defines it, so the rule lives in one place and costs no ORM work per search."""
-    documents = StrategyElement.objects.current_documents().values("id", "tree_id")[:1]
-    return documents.query.sql_with_params()
-
-
-def _statement(body: str, params: dict) -> tuple[str, dict]:
-    """``WITH RECURSIVE`` the visibility CTEs, then ``body`` (more CTEs and the SELECT)."""
-    document = _embed(*_current_document_sql(connection.vendor), "document", params)
-    return f"WITH RECURSIVE {VISIBILITY_CTES.format(document=document)}, {body}", params
-
-
-# --- The query texts, expanded in the database ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """How one database writes a query: its operators, and the subqueries that add the
-    strategy's compounds containing a word and the synonym groups' words."""
-
-    any_of: str
-    all_of: str
-    concat_all: str  # aggregate of the subqueries: ' | x | y' or ' OR "x" OR "y"'
-
-    def pattern(self, pattern: Pattern) -> str:
-        return pattern.tsquery() if self is POSTGRESQL else pattern.fts()
-
-    def compounds_sql(self) -> str:
-        """Words of the strategy with a stem as a part (not as their start: the prefix already
-        finds those), as alternatives to append; its parameters: ``compounds_params``."""
-        if self is POSTGRESQL:
-            item, not_prefix = "quote_literal(stem)", "NOT starts_with(stem, %s)"
-        else:
-            item, not_prefix = "'\"' || stem || '\"'", "substr(stem, 1, length(%s)) <> %s"
-        return (
-            f"(SELECT coalesce({self.concat_all.format(item=item)}, '') FROM ("
-            f"SELECT DISTINCT stem FROM {WORDS_TABLE} WHERE parts LIKE %s AND {not_prefix} "
-            f"ORDER BY stem LIMIT {MAX_COMPOUNDS_PER_TERM}) compounds)"
-        )
-
-    def compounds_params(self, part: str) -> list[str]:
-        return [f"% {part} %", part] if self is POSTGRESQL else [f"% {part} %", part, part]
-
-    def synonyms_sql(self) -> str:
-        item = "tsquery" if self is POSTGRESQL else "fts"
-        return (
-            f"(SELECT coalesce({self.concat_all.format(item=item)}, '') "
-            f"FROM {SYNONYMS_TABLE} WHERE key = %s)"
-        )
-
-
-POSTGRESQL = Dialect(any_of=" | ", all_of=" & ", concat_all="string_agg(' | ' || {item}, '')")
-SQLITE = Dialect(any_of=" OR ", all_of=" AND ", concat_all="group_concat(' OR ' || {item}, '')")
-
-
-class QueryText:
-    """A query text as an SQL expression: literal pieces (parameters) and subqueries joined
-    with ``||``."""
-
-    def __init__(self) -> None:
-        self.pieces: list[str] = []
-        self.params: list[str] = []
-        self._literal = ""
-
-    def add(self, text: str) -> None:
-        self._literal += text
-
-    def add_sql(self, sql: str, params: list[str]) -> None:
-        self._flush()
-        self.pieces.append(sql)
-        self.params.extend(params)
-
-    def _flush(self) -> None:
-        if self._literal:
-            self.pieces.append("%s")
-            self.params.append(self._literal)
-            self._literal = ""
-
-    def sql(self) -> tuple[str, list[str]]:
-        self._flush()
-        return " || ".join(self.pieces), self.params
-
-
-def excluded_patterns(term: Term) -> list[Pattern]:
-    """An excluded word leaves out its forms and the compounds it starts ("-gods")."""
-    return term.without_covered([*term.exact(), *term.parts()[:1]])
-
-
-def query_text(parsed: ParsedQuery, dialect: Dialect, level: int) -> tuple[str, list[str]]:
-    """The whole query at one match level, as an SQL expression of the database's query text:
-    every clause must match, a clause when any of its terms does, excluded terms never."""
-    text = QueryText()
-    for number, clause in enumerate(parsed.clauses):
-        text.add(dialect.all_of if number else "")
-        text.add("(")
-        for index, term in enumerate(clause):
-            patterns = term.exact() if level == EXACT else term.parts() + term.exact()
-            text.add(
-                (dialect.any_of if index else "")
-                + dialect.any_of.join(
-                    dialect.pattern(pattern) for pattern in term.without_covered(patterns)
-                )
-            )
-            if level != EXACT and term.part_of:
-                text.add_sql(dialect.compounds_sql(), dialect.compounds_params(term.part_of))
-            if level == ALL and term.key:
-                text.add_sql(dialect.synonyms_sql(), [term.key])
-        text.add(")")
-    for term in parsed.excluded:
-        alternatives = dialect.any_of.join(dialect.pattern(p) for p in excluded_patterns(term))
-        text.add(f" & !({alternatives})" if dialect is POSTGRESQL else f" NOT ({alternatives})")
-    return text.sql()
-
-
-def tsquery_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
-    """PostgreSQL: the query at one level as a tsquery expression, and its parameters."""
-    text, params = query_text(parsed, POSTGRESQL, level)
-    return f"to_tsquery('simple'::regconfig, {text})", params
-
-
-def fts_match_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
-    """SQLite: the query at one level as the text of an FTS5 MATCH, and its parameters."""
-    return query_text(parsed, SQLITE, level)
-
-
 # --- The results page's statement -----------------------------------------------------------
 
-ELEMENT_COLUMNS_LIST = (
-    "id", "kind", "code", "title", "body", "path", "parent_id", "tree_id", "lft", "rght",
-)  # fmt: skip
-ELEMENT_COLUMNS = ", ".join(f"e.{column}" for column in ELEMENT_COLUMNS_LIST)
-# The context's rows without their body text, which the page does not show for them.
-CONTEXT_COLUMNS = ELEMENT_COLUMNS.replace("e.body", "'' AS body")
-
-# The focus areas and themes: children of the document's sections, the only place they may
-# stand, found through parent_id's index. Their items (challenges, strategies, …) are their
-# children and have none of their own (models.ALLOWED_CHILDREN): a match's area is itself or its
-# parent, looked up in the few areas with IN, which both databases hash (joining the areas, or
-# comparing lft/rght ranges, made PostgreSQL compare every match with every area: 130 ms for
-# "transport" on 10,000 elements).
-AREAS = f"""
-    areas AS MATERIALIZED (
-        SELECT e.id, e.code, e.title, e.lft
-        FROM document JOIN {TABLE} section ON section.parent_id = document.id
-        JOIN {TABLE} e ON e.parent_id = section.id
-        WHERE section.kind = '{Kind.SECTION}' AND e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}')
-            AND {VISIBLE}
-    ),
-    area_filter(id) AS (
-        SELECT id FROM areas WHERE code = %(area)s
-    ),
-"""
-AREA_ID = (
-    f"CASE WHEN (CASE WHEN e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') THEN e.id "
-    "ELSE e.parent_id END) IN (SELECT id FROM areas) "
-    f"THEN (CASE WHEN e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}') THEN e.id "
-    "ELSE e.parent_id END) END AS area_id"
-)
-
-# SQLite: the matches below the exact level, with ``part_found`` (the ids FTS5 finds for the
-# part query) and their bm25 from ``matches``.
-PART_LEVELS = {
-    "part_rows": """part_rows AS MATERIALIZED (
-        SELECT id, lft, score FROM filtered
-        WHERE NOT is_exact AND (id IN (SELECT id FROM part_found)) IS TRUE
-    )""",
-    "other_rows": """other_rows AS MATERIALIZED (
-        SELECT id, lft, score FROM filtered
-        WHERE NOT is_exact AND id NOT IN (SELECT id FROM part_found)
-    )""",
-}
 
 # After the backend's ``matches`` (every public match: id, kind, lft, area_id, and whether it
 # has the words as typed): the filters; the matches of each level with their rank (the
@@ -479,121 +293,7 @@ PAGE = f"""
     ORDER BY row_type, level_found DESC, score {{best_first}}, lft
 """
 
-# PostgreSQL: the query texts are made once, in a CTE of their own. The matches are ranked
-# narrow; only the rows of the page are read whole and get their headlines.
-POSTGRESQL_MATCHES = f"""
-    search AS MATERIALIZED (
-        SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
-    ),
-    matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, {AREA_ID}, e.search_vector @@ search.exact AS is_exact
-        FROM search, {TABLE} e
-        WHERE e.search_vector @@ search.query AND {VISIBLE}
-    ),
-"""
-# The levels below the exact one, read only when needed, from the index: each rank is computed
-# where the row's vector is read anyway, and only for the rows of that level. The exact
-# matches get theirs from their vector, read again by primary key. With a filter, the few
-# filtered rows are checked one by one instead (the index would read the matches in the whole
-# tree). ``(… IN …) IS TRUE`` keeps PostgreSQL from turning the IN list into a join: it
-# guesses the CTEs at one row and then compared every row with every id of the list (175 ms
-# for "klima og miljø" among strategies); as a subplan (like NOT IN) it hashes the list.
-RANK = "ts_rank('{0.05, 0.2, 0.2, 1.0}', e.search_vector, (SELECT query FROM search))"
-POSTGRESQL_LEVELS = {
-    "exact_rows": f"""exact_rows AS MATERIALIZED (
-        SELECT filtered.id, filtered.lft, {RANK} AS score
-        FROM filtered JOIN {TABLE} e ON e.id = filtered.id WHERE filtered.is_exact
-    )""",
-    "part_rows": f"""part_rows AS MATERIALIZED (
-        SELECT e.id, e.lft, {RANK} AS score
-        FROM search, {TABLE} e
-        WHERE e.search_vector @@ search.part
-            AND (e.id IN (SELECT id FROM filtered WHERE NOT is_exact)) IS TRUE
-    )""",
-    "other_rows": f"""other_rows AS MATERIALIZED (
-        SELECT e.id, e.lft, {RANK} AS score
-        FROM search, {TABLE} e
-        WHERE e.search_vector @@ search.query AND NOT e.search_vector @@ search.part
-            AND (e.id IN (SELECT id FROM filtered WHERE NOT is_exact)) IS TRUE
-    )""",
-}
-POSTGRESQL_FILTERED_LEVELS = {
-    "exact_rows": POSTGRESQL_LEVELS["exact_rows"],
-    "part_rows": f"""part_rows AS MATERIALIZED (
-        SELECT filtered.id, filtered.lft, {RANK} AS score
-        FROM filtered JOIN {TABLE} e ON e.id = filtered.id
-        WHERE NOT filtered.is_exact AND e.search_vector @@ (SELECT part FROM search)
-    )""",
-    "other_rows": f"""other_rows AS MATERIALIZED (
-        SELECT filtered.id, filtered.lft, {RANK} AS score
-        FROM filtered JOIN {TABLE} e ON e.id = filtered.id
-        WHERE NOT filtered.is_exact AND NOT e.search_vector @@ (SELECT part FROM search)
-    )""",
-}
-POSTGRESQL_HITS = f"""
-    hits AS MATERIALIZED (
-        SELECT {ELEMENT_COLUMNS}, top.score, top.level_found,
-            ts_headline('norwegian'::regconfig, e.title, search.query, %(title_headline)s)
-                AS title_marked,
-            ts_headline('norwegian'::regconfig, e.body, search.query, %(body_headline)s)
-                AS body_marked
-        FROM top JOIN {TABLE} e ON e.id = top.id, search
-    ),
-"""
-POSTGRESQL_JSON = {
-    "synonym_keys": "string_agg(DISTINCT key, ',')",
-    "synonyms_used": "string_agg(DISTINCT word, ',')",
-    "areas_json": "json_agg(json_build_array(code, title, total))::text",
-    "kinds_json": "json_agg(json_build_array(kind, total))::text",
-}
-TITLE_HEADLINE = f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', HighlightAll=true"
-BODY_HEADLINE = (
-    f"StartSel='{START_MARK}', StopSel='{STOP_MARK}', MaxWords=35, MinWords=15, "
-    "MaxFragments=2, FragmentDelimiter=' … '"
-)
 
-# SQLite: the MATCH texts are made once; FTS5 ranks with bm25 (title 10, body 1, code 2; lower
-# is better). Its index holds stems, so the page's highlights are made in Python.
-SQLITE_MATCHES = f"""
-    search AS MATERIALIZED (
-        SELECT {{exact}} AS exact, {{part}} AS part, {{query}} AS query
-    ),
-    found AS MATERIALIZED (
-        SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 1.0, 2.0) AS score
-        FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT query FROM search)
-    ),
-    exact_found AS MATERIALIZED (
-        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT exact FROM search)
-    ),
-    part_found AS MATERIALIZED (
-        SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH (SELECT part FROM search)
-    ),
-    matches AS MATERIALIZED (
-        SELECT e.id, e.kind, e.lft, {AREA_ID}, found.score,
-            e.id IN (SELECT id FROM exact_found) AS is_exact
-        FROM found JOIN {TABLE} e ON e.id = found.id
-        WHERE {VISIBLE}
-    ),
-"""
-SQLITE_LEVELS = {
-    "exact_rows": """exact_rows AS MATERIALIZED (
-        SELECT id, lft, score FROM filtered WHERE is_exact
-    )""",
-    **PART_LEVELS,
-}
-SQLITE_HITS = f"""
-    hits AS MATERIALIZED (
-        SELECT {ELEMENT_COLUMNS}, top.score, top.level_found, CAST(NULL AS TEXT) AS title_marked,
-            CAST(NULL AS TEXT) AS body_marked
-        FROM top JOIN {TABLE} e ON e.id = top.id
-    ),
-"""
-SQLITE_JSON = {
-    "synonym_keys": "group_concat(DISTINCT key)",
-    "synonyms_used": "group_concat(DISTINCT word)",
-    "areas_json": "json_group_array(json_array(code, title, total))",
-    "kinds_json": "json_group_array(json_array(kind, total))",
-}
 NO_MATCHES = f"""
     search AS MATERIALIZED (SELECT '' AS query),
     matches AS MATERIALIZED (
@@ -615,17 +315,8 @@ NO_HITS = f"""
 """
 
 
-def _embed(sql: str, params: list | tuple, prefix: str, into: dict) -> str:
-    """A piece of SQL with positional ``%s`` parameters, as named ones (``%(prefix0)s`` …) in
-    ``into``, so that pieces and the page's own parameters mix in one statement."""
-    numbers = iter(range(len(params)))
-    named = re.sub(r"%s", lambda _match: f"%({prefix}{next(numbers)})s", sql)
-    into.update({f"{prefix}{index}": value for index, value in enumerate(params)})
-    return named
-
-
-def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> tuple[str, dict]:
-    postgresql = connection.vendor == "postgresql"
+def page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> tuple[str, dict]:
+    on_postgresql = connection.vendor == "postgresql"
     params: dict = {
         "area": area,
         "kind": kind,
@@ -636,34 +327,40 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
     texts = {}
     for name, level in (("exact", EXACT), ("part", PART), ("query", ALL)):
         if parsed:
-            text_sql = (tsquery_sql if postgresql else fts_match_sql)(parsed, level)
-            texts[name] = _embed(*text_sql, f"{name}_", params)
+            text_sql = (postgresql.tsquery_sql if on_postgresql else sqlite.fts_match_sql)(
+                parsed, level
+            )
+            texts[name] = embed(*text_sql, f"{name}_", params)
     keys = list(dict.fromkeys(term.key for term in parsed.terms if term.key))
     keys_sql = (
-        ", ".join(_embed("%s", [key], f"key{number}_", params) for number, key in enumerate(keys))
+        ", ".join(embed("%s", [key], f"key{number}_", params) for number, key in enumerate(keys))
         or "NULL"
     )
-    if postgresql:
-        matches, levels, hits = POSTGRESQL_MATCHES, POSTGRESQL_LEVELS, POSTGRESQL_HITS
+    if on_postgresql:
+        matches, hits = postgresql.POSTGRESQL_MATCHES, postgresql.POSTGRESQL_HITS
+        levels = postgresql.POSTGRESQL_LEVELS
         if area or kind:
-            levels = POSTGRESQL_FILTERED_LEVELS
-        params.update(title_headline=TITLE_HEADLINE, body_headline=BODY_HEADLINE)
+            levels = postgresql.POSTGRESQL_FILTERED_LEVELS
+        params.update(
+            title_headline=postgresql.TITLE_HEADLINE, body_headline=postgresql.BODY_HEADLINE
+        )
         page = {
             # PostgreSQL guesses a recursive CTE large and would read the whole table to join
             # it; as an array, the few ids are looked up in the primary key.
             "context_rows": f"{TABLE} e",
             "context_filter": "AND e.id = ANY(ARRAY(SELECT id FROM context))",
             "query_text": "NULL",
-            **POSTGRESQL_JSON,
+            **postgresql.POSTGRESQL_JSON,
         }
         best_first = "DESC"  # ts_rank: higher is better
     else:
-        matches, levels, hits = SQLITE_MATCHES, SQLITE_LEVELS, SQLITE_HITS
+        matches, hits = sqlite.SQLITE_MATCHES, sqlite.SQLITE_HITS
+        levels = sqlite.SQLITE_LEVELS
         page = {
             "context_rows": f"context JOIN {TABLE} e ON e.id = context.id",
             "context_filter": "",
             "query_text": "(SELECT query FROM search)",
-            **SQLITE_JSON,
+            **sqlite.SQLITE_JSON,
         }
         best_first = "ASC"  # bm25: lower is better
     if parsed:
@@ -673,7 +370,7 @@ def _page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> t
         page["query_text"] = "NULL"
     body = AREAS + matches + FILTERED.format(best_first=best_first, **levels) + hits
     page_sql = PAGE.format(keys=keys_sql, best_first=best_first, **page)
-    return _statement(body + page_sql, params)
+    return statement(body + page_sql, params)
 
 
 def search_page(
@@ -693,7 +390,7 @@ def search_page(
         unknown.append(f"Området «{area[:40]}» finnes ikke; viser alle områder.")
         area = ""
     area = area.upper()
-    sql, params = _page_statement(parsed, area, kind, (page - 1) * RESULTS_PER_PAGE)
+    sql, params = page_statement(parsed, area, kind, (page - 1) * RESULTS_PER_PAGE)
     try:
         rows = list(StrategyElement.objects.raw(sql, params))
     except DatabaseError:
@@ -701,7 +398,7 @@ def search_page(
             raise
         # FTS5 refuses a few odd queries (e.g. a word its tokenizer splits to nothing).
         parsed = ParsedQuery()
-        rows = list(StrategyElement.objects.raw(*_page_statement(parsed, area, kind, 0)))
+        rows = list(StrategyElement.objects.raw(*page_statement(parsed, area, kind, 0)))
     by_type: dict[str, list[StrategyElement]] = {}
     for row in rows:
         by_type.setdefault(row.row_type, []).append(row)
@@ -710,7 +407,7 @@ def search_page(
     root = next((node for node in nodes.values() if node.parent_id is None), None)
     found = by_type.get("hit", [])
     if connection.vendor != "postgresql" and found:
-        mark = Marker(meta.body_marked or "")
+        mark = sqlite.Marker(meta.body_marked or "")
         for row in found:
             row.title_marked, row.body_marked = mark.all(row.title), mark.snippet(row.body)
     hits = [
@@ -761,59 +458,6 @@ def attach_ancestors(hits: list[Hit], nodes: dict[int, StrategyElement]) -> list
     return kept
 
 
-# --- Highlighting on SQLite -----------------------------------------------------------------
-
-FTS_PATTERN = re.compile(r'"([^"]*)"(\*?)')
-SNIPPET_WORDS = 30
-
-
-class Marker:
-    """Marks the words of a text that an FTS5 query text matches: a word whose stem is one of
-    the query's stems, or starts with one of its prefixes (SQLite's index holds stems, so its
-    own highlight() could only show those)."""
-
-    def __init__(self, fts_query: str) -> None:
-        self.stems: set[str] = set()
-        self.prefixes: list[str] = []
-        for stems, prefix in FTS_PATTERN.findall(fts_query):
-            for item in stems.split():
-                (self.prefixes.append if prefix else self.stems.add)(item)
-
-    def matches(self, word: str) -> bool:
-        word_stem = stem(word.lower())
-        return word_stem in self.stems or any(word_stem.startswith(p) for p in self.prefixes)
-
-    def _marked(self, text: str, tokens: list[re.Match]) -> str:
-        parts, position = [], 0
-        for token in tokens:
-            parts.append(text[position : token.start()])
-            word = token.group()
-            parts.append(f"{START_MARK}{word}{STOP_MARK}" if self.matches(word) else word)
-            position = token.end()
-        parts.append(text[position:])
-        return "".join(parts)
-
-    def all(self, text: str) -> str:
-        return self._marked(text, list(WORD.finditer(text)))
-
-    def snippet(self, text: str) -> str:
-        """The ``SNIPPET_WORDS`` words around the most matches, with " … " where cut."""
-        tokens = list(WORD.finditer(text))
-        if len(tokens) <= SNIPPET_WORDS:
-            return self.all(text)
-        hits = [index for index, token in enumerate(tokens) if self.matches(token.group())]
-        best = max(
-            range(len(tokens) - SNIPPET_WORDS + 1),
-            key=lambda start: (sum(start <= hit < start + SNIPPET_WORDS for hit in hits), -start),
-        )
-        window = tokens[best : best + SNIPPET_WORDS]
-        piece = text[window[0].start() : window[-1].end()]
-        marked = self._marked(piece, list(WORD.finditer(piece)))
-        return (
-            ("… " if best else "") + marked + (" …" if best + SNIPPET_WORDS < len(tokens) else "")
-        )
-
-
 # --- "Mente du …?" --------------------------------------------------------------------------
 
 
@@ -821,46 +465,6 @@ class Marker:
 class Suggestion:
     text: str  # the query with its misspelt words replaced
     words: list[str]  # the words put in
-
-
-# PostgreSQL: for each word typed, whether public content has it (or a synonym group knows it),
-# and the most similar word of the strategy (pg_trgm over the æøå-less forms, with its trigram
-# index) that public content has. The candidates are few: the similarity threshold comes first.
-# One SELECT per word, with the word's tsquery as a parameter: taken from a VALUES list, it made
-# PostgreSQL read the whole table instead of the GIN index. A count, not EXISTS: for EXISTS it
-# reads the table in order, hoping for an early row, and a word no element has is read to the
-# end (14 ms on 10,000 elements).
-POSTGRESQL_SUGGEST_WORD = f"""
-    SELECT %({{n}}position)s AS position,
-        (
-            SELECT count(*) FROM {TABLE} e
-            WHERE e.search_vector @@ to_tsquery('simple', %({{n}}tsquery)s) AND {VISIBLE}
-        ) > 0 OR EXISTS (SELECT 1 FROM {SYNONYMS_TABLE} WHERE key = %({{n}}stem)s) AS known,
-        (
-            SELECT w.word FROM {WORDS_TABLE} w
-            WHERE w.folded %% %({{n}}folded)s
-                AND similarity(w.folded, %({{n}}folded)s) >= {TRIGRAM_CUTOFF} AND EXISTS (
-                SELECT 1 FROM {TABLE} e
-                WHERE e.search_vector @@ to_tsquery('simple', quote_literal(w.stem)) AND {VISIBLE}
-            )
-            ORDER BY similarity(w.folded, %({{n}}folded)s) DESC, w.word LIMIT 1
-        ) AS suggestion
-"""
-# SQLite: the strategy's words of about the right length that public content has, and which
-# of the typed words' stems it has; rapidfuzz picks the closest in Python.
-SQLITE_SUGGEST = f"""
-    typed(stem) AS (VALUES {{typed}})
-    SELECT 'word' AS kind, w.word, w.folded FROM {WORDS_TABLE} w
-    WHERE length(w.folded) BETWEEN %(shortest)s AND %(longest)s AND EXISTS (
-        SELECT 1 FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid
-        WHERE {FTS_TABLE} MATCH '"' || w.stem || '"' AND {VISIBLE}
-    )
-    UNION ALL
-    SELECT 'known', typed.stem, NULL FROM typed WHERE EXISTS (
-        SELECT 1 FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid
-        WHERE {FTS_TABLE} MATCH '"' || typed.stem || '"' AND {VISIBLE}
-    ) OR EXISTS (SELECT 1 FROM {SYNONYMS_TABLE} WHERE key = typed.stem)
-"""
 
 
 def suggest(text: str, synonym_keys: frozenset[str] = frozenset()) -> Suggestion | None:
@@ -882,53 +486,8 @@ def suggest(text: str, synonym_keys: frozenset[str] = frozenset()) -> Suggestion
     )
     if not typed:
         return None
-    params: dict = {}
-    if connection.vendor == "postgresql":
-        selects = []
-        for index, word in enumerate(typed):
-            selects.append(POSTGRESQL_SUGGEST_WORD.format(n=f"t{index}_"))
-            params.update(
-                {
-                    f"t{index}_position": index,
-                    f"t{index}_tsquery": Pattern((stem(word),)).tsquery(),
-                    f"t{index}_stem": stem(word),
-                    f"t{index}_folded": fold(word),
-                }
-            )
-        # A CTE for WITH to stand on; the SELECTs follow.
-        body = "typed AS (SELECT 1) " + " UNION ALL ".join(selects)
-        sql, params = _statement(body, params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        replacements = {
-            typed[position]: suggestion
-            for position, known, suggestion in rows
-            if not known and suggestion and suggestion != typed[position]
-        }
-    else:
-        values = ", ".join(
-            _embed("(%s)", [stem(word)], f"t{index}_", params) for index, word in enumerate(typed)
-        )
-        params.update(
-            shortest=min(len(fold(word)) for word in typed) - 3,
-            longest=max(len(fold(word)) for word in typed) + 3,
-        )
-        sql, params = _statement(SQLITE_SUGGEST.format(typed=values), params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        known = {word for kind, word, _folded in rows if kind == "known"}
-        choices = {word: folded for kind, word, folded in sorted(rows) if kind == "word"}
-        replacements = {}
-        for word in typed:
-            if stem(word) in known:
-                continue
-            best = process.extractOne(
-                fold(word), choices, scorer=fuzz.ratio, score_cutoff=SIMILARITY_CUTOFF
-            )
-            if best is not None and best[2] != word:
-                replacements[word] = best[2]
+    backend = postgresql if connection.vendor == "postgresql" else sqlite
+    replacements = backend.replacements(typed)
     if not replacements:
         return None
     suggestion = WORD.sub(
@@ -983,22 +542,10 @@ def title_suggestions(text: str) -> list[TitleSuggestion]:
         "title_prefix": typed[0] + "%",
     }
     code_match = "lower(e.code) LIKE %(code_prefix)s"
-    if connection.vendor == "postgresql":
-        query = " & ".join(
-            "(" + " | ".join(f"'{item}':*A" for item in items) + ")" for items in prefixes
-        )
-        params["title_query"] = query
-        title_match = "e.search_vector @@ to_tsquery('simple', %(title_query)s)"
-    else:
-        query = " AND ".join(
-            "(" + " OR ".join(f'"{item}"*' for item in items) + ")" for items in prefixes
-        )
-        params["title_query"] = f"title : ({query})"
-        title_match = (
-            f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %(title_query)s)"
-        )
+    backend = postgresql if connection.vendor == "postgresql" else sqlite
+    params["title_query"], title_match = backend.title_query(prefixes)
     matches = f"({code_match} OR {title_match})" if prefixes else code_match
-    sql, params = _statement(TITLES.format(matches=matches), params)
+    sql, params = statement(TITLES.format(matches=matches), params)
     try:
         rows = list(StrategyElement.objects.raw(sql, params))
     except DatabaseError:
