@@ -72,8 +72,8 @@ def editor_client(client, editor, strategy):
 @pytest.fixture(autouse=True)
 def fresh_worker_process(monkeypatch):
     """Each test starts as a new worker process: what one test's requests taught the process
-    (strategy/deployment.py, e.g. an X-Forwarded-For without a trusted proxy) must not show
-    up in another test's /helse/."""
+    (strategy/infrastructure/deployment.py, e.g. an X-Forwarded-For without a trusted proxy) must
+    not show up in another test's /helse/."""
     from strategy.infrastructure import deployment
 
     monkeypatch.setattr(deployment, "seen_in_this_process", {})

@@ -1,4 +1,4 @@
-"""Differences an editor can read (strategy/diffs.py): publish, compare and restore mark the
+"""Differences an editor can read (strategy/admin/diffs.py): publish, compare and restore mark the
 words that changed, struck through and underlined with a spoken label, not whole fields and not
 by colour alone."""
 

@@ -1,4 +1,4 @@
-"""The editors' element list as a lazy tree (strategy/editor_tree.py): the top levels first, a
+"""The editors' element list as a lazy tree (strategy/admin/changelist.py): the top levels first, a
 subtree on demand, filters and search showing every match, a fixed number of queries at 5,000
 elements, and every row's actions."""
 

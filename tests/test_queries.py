@@ -6,11 +6,11 @@ from strategy.models import Kind, StrategyElement
 from strategy.public_site import pdf
 from tests.factories import build_generated_tree
 
-# (page, expected queries): the content version (ETag, strategy/caching.py), then front page
-# and whole strategy = document + tree + sources; element page = element + its context +
-# sources; the strategy map (page, SVG, PNG) = document + the map's elements; a PDF from the
-# file cache = document (or the focus area) and no rendering. Once a worker has rendered a
-# page for the current content version, it answers from memory after the version query alone
+# (page, expected queries): the content version (ETag, strategy/infrastructure/caching.py), then
+# front page and whole strategy = document + tree + sources; element page = element + its context +
+# sources; the strategy map (page, SVG, PNG) = document + the map's elements; a PDF from the file
+# cache = document (or the focus area) and no rendering. Once a worker has rendered a page for the
+# current content version, it answers from memory after the version query alone
 # (CACHED_PAGE_QUERIES).
 PAGES = {
     "front-page": 4,

@@ -274,7 +274,7 @@ def test_an_editors_markup_in_a_hit_is_shown_as_text(client, strategy):
 
 def test_the_index_follows_edits_and_deletes(client, strategy):
     """Bug prevented: a stale index that finds an element by its old title or finds deleted
-    elements (the triggers of search_schema.py)."""
+    elements (the triggers of search/schema.py)."""
     # Words that are no compounds: a part of them cannot find the element again.
     element = StrategyElement.objects.get(code="TT4")
     element.title = "Vannkvaliteten i indre akvatorium"

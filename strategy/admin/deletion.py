@@ -1,6 +1,6 @@
 """Deleting safely, and undoing it: the document only by a superuser, a large subtree only after
 the editor types its code, and every deleted element restorable from «Slettede elementer».
-The admin (strategy/admin.py) wires these into its URLs; every view checks permissions."""
+The admin (strategy/admin/__init__.py) wires these into its URLs; every view checks permissions."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ same in every gunicorn worker, new with every deploy). Together they give the ET
 - with the database down, a worker still sends the pages it has (stale).
 
 Nothing in a public page depends on the request's host (absolute URLs come from
-``CANONICAL_ORIGIN``, ``strategy/origin.py``) or on query parameters the page does not
-declare, so the cache keeps one entry per page and path.
+``CANONICAL_ORIGIN``, ``strategy/infrastructure/origin.py``) or on query parameters the page
+does not declare, so the cache keeps one entry per page and path.
 """
 
 import gzip
@@ -272,7 +272,8 @@ class PublicPageCacheMiddleware:
 
     One entry per page (path and the query parameters it reads), replaced when the version
     changes; with the database down that entry is sent as it is (stale), and anything else
-    goes on to the view, whose database error becomes the 503 page (``strategy.health``).
+    goes on to the view, whose database error becomes the 503 page
+    (``strategy.infrastructure.health``).
 
     Only pages that are the same for every visitor are kept: no cookie set, no session read
     (``Vary: Cookie``), no CSP nonce used."""

@@ -1,6 +1,6 @@
 """The portal without its database: the load balancer's health check, and the Norwegian 503
 page every request gets that cannot be answered (a page already in the worker's memory is
-still sent, ``strategy/caching.py``)."""
+still sent, ``strategy/infrastructure/caching.py``)."""
 
 import logging
 import sys

@@ -76,7 +76,8 @@ class AdminQueryMiddleware:
 class ForwardedForWatchMiddleware:
     """Notices a request with X-Forwarded-For while no proxy is trusted (``NUM_PROXIES = 0``):
     behind a proxy, every visitor then shares the proxy's address in the login lockout.
-    Warns once per process (strategy/deployment.py); a dictionary lookup per request after."""
+    Warns once per process (strategy/infrastructure/deployment.py); a dictionary lookup per
+    request after."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

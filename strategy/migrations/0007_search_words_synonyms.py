@@ -6,7 +6,7 @@ stemmer on SQLite):
   pg_trgm index for "Mente du …?".
 - ``SynonymGroup`` (with history) and ``SynonymLink``, the rows search reads; the starting list
   of strategy/search_models.py.
-- SQLite's FTS5 index now holds Snowball stems (strategy/search_schema.py).
+- SQLite's FTS5 index now holds Snowball stems (strategy/search/schema.py).
 """
 
 import django.db.models.deletion

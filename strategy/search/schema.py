@@ -60,7 +60,7 @@ POSTGRESQL_DROP = [
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
 ]
 
-# SQLite: an FTS5 table of the stems (strategy/language.py: the Snowball stemmer PostgreSQL's
+# SQLite: an FTS5 table of the stems (strategy/search/language.py: the Snowball stemmer PostgreSQL's
 # norwegian configuration uses, without its stop words), made by a function the portal registers
 # on every SQLite connection (``register_sqlite_functions``): FTS5's own tokenizers cannot stem
 # Norwegian. A write through a connection without it (the sqlite3 shell) fails instead of

@@ -6,7 +6,7 @@ words: "t-bane"), ``-excluded`` words and ``or``/``eller`` alternatives (the syn
 PostgreSQL's ``websearch_to_tsquery``). A term matches at three levels, ranked in this order:
 
 1. exact: the forms of the word ("byene" → by, byen, byer …), stemmed with the Snowball stemmer
-   (strategy/language.py), as whole words;
+   (strategy/search/language.py), as whole words;
 2. part: the word as the start of a compound ("transport" → "transportsystemet"), the parts of a
    compound typed ("kollektivtransport" → kollektiv…, transport…), and - looked up by the
    database in the strategy's own words - compounds that have the word as a part
@@ -59,7 +59,7 @@ class Pattern:
 
     def fts(self) -> str:
         """SQLite FTS5's syntax. Its index holds a place-holder for each stop word
-        (strategy/language.py), so a phrase has one for each word skipped."""
+        (strategy/search/language.py), so a phrase has one for each word skipped."""
         tokens = [self.stems[0]]
         for gap, next_stem in zip(self.gaps, self.stems[1:], strict=True):
             tokens += [STOP_TOKEN] * (gap - 1) + [next_stem]
