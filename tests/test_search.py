@@ -12,10 +12,18 @@ from django.db import connection
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement, SynonymGroup
-from strategy.search.engine import MAX_QUERY_LENGTH, clean_query, highlighted, search_page
-from strategy.search.postgresql import tsquery_sql
-from strategy.search.sql import ALL, EXACT, PART, START_MARK, STOP_MARK
-from strategy.search.sqlite import fts_match_sql
+from strategy.search.engine import (
+    ALL,
+    EXACT,
+    MAX_QUERY_LENGTH,
+    PART,
+    clean_query,
+    fts_match_sql,
+    highlighted,
+    search_page,
+    tsquery_sql,
+)
+from strategy.search.sql import START_MARK, STOP_MARK
 from strategy.search.terms import parse_query
 from strategy.search_models import install_starting_synonyms
 from tests.factories import build_generated_tree

@@ -18,6 +18,9 @@ Highlighting: the database (PostgreSQL's ``ts_headline``) or Python (SQLite, who
 stems, not the text) wraps matches in two Unicode noncharacters; the text is HTML-escaped and
 only then are those turned into ``<mark>``/``</mark>``, so an editor's ``<script>`` in a title
 or body stays text.
+
+Each database's own statements, highlights and suggestions are in ``postgresql.py`` and
+``sqlite.py``; what every statement shares (what the public may find) is in ``sql.py``.
 """
 
 from __future__ import annotations
@@ -33,21 +36,17 @@ from django.utils.safestring import SafeString, mark_safe
 from ..models import Kind, SearchWord, StrategyElement, link_elements
 from . import postgresql, sqlite
 from .language import STOPWORDS, WORD, compound_parts, stem, words
-from .schema import SYNONYMS_TABLE, TABLE
+from .schema import SYNONYMS_TABLE, TABLE, WORDS_TABLE
 from .sql import (
-    ALL,
-    AREAS,
     CONTEXT_COLUMNS,
     ELEMENT_COLUMNS,
-    EXACT,
-    PART,
     START_MARK,
     STOP_MARK,
     VISIBLE,
     embed,
     statement,
 )
-from .terms import ParsedQuery, parse_query
+from .terms import ParsedQuery, Pattern, Term, parse_query
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -59,6 +58,8 @@ MIN_SUGGESTED_LENGTH = 4
 # Suggestions as you type: how many, and from how many letters.
 TITLE_SUGGESTIONS = 8
 MIN_SUGGESTION_LETTERS = 2
+# Compounds of the strategy looked up for one word ("utslipp" → "klimagassutslippene", …).
+MAX_COMPOUNDS_PER_TERM = 30
 
 CODE = re.compile(r"[A-Za-z0-9]{1,10}(?:-[A-Za-z0-9]{1,10}){0,4}")
 # The kinds a search can be narrowed to, in the order the filters list them.
@@ -74,6 +75,8 @@ FILTER_KINDS = (
     Kind.SECTION,
 )
 AREA_KINDS = (Kind.FOCUS_AREA, Kind.THEME)
+
+EXACT, PART, ALL = 2, 1, 0  # the match levels, best first
 
 
 @dataclass
@@ -201,8 +204,140 @@ def highlighted(text: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
+# --- The query texts, expanded in the database ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one database writes a query: its operators, and the subqueries that add the
+    strategy's compounds containing a word and the synonym groups' words."""
+
+    any_of: str
+    all_of: str
+    concat_all: str  # aggregate of the subqueries: ' | x | y' or ' OR "x" OR "y"'
+
+    def pattern(self, pattern: Pattern) -> str:
+        return pattern.tsquery() if self is POSTGRESQL else pattern.fts()
+
+    def compounds_sql(self) -> str:
+        """Words of the strategy with a stem as a part (not as their start: the prefix already
+        finds those), as alternatives to append; its parameters: ``compounds_params``."""
+        if self is POSTGRESQL:
+            item, not_prefix = "quote_literal(stem)", "NOT starts_with(stem, %s)"
+        else:
+            item, not_prefix = "'\"' || stem || '\"'", "substr(stem, 1, length(%s)) <> %s"
+        return (
+            f"(SELECT coalesce({self.concat_all.format(item=item)}, '') FROM ("
+            f"SELECT DISTINCT stem FROM {WORDS_TABLE} WHERE parts LIKE %s AND {not_prefix} "
+            f"ORDER BY stem LIMIT {MAX_COMPOUNDS_PER_TERM}) compounds)"
+        )
+
+    def compounds_params(self, part: str) -> list[str]:
+        return [f"% {part} %", part] if self is POSTGRESQL else [f"% {part} %", part, part]
+
+    def synonyms_sql(self) -> str:
+        item = "tsquery" if self is POSTGRESQL else "fts"
+        return (
+            f"(SELECT coalesce({self.concat_all.format(item=item)}, '') "
+            f"FROM {SYNONYMS_TABLE} WHERE key = %s)"
+        )
+
+
+POSTGRESQL = Dialect(any_of=" | ", all_of=" & ", concat_all="string_agg(' | ' || {item}, '')")
+SQLITE = Dialect(any_of=" OR ", all_of=" AND ", concat_all="group_concat(' OR ' || {item}, '')")
+
+
+class QueryText:
+    """A query text as an SQL expression: literal pieces (parameters) and subqueries joined
+    with ``||``."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.params: list[str] = []
+        self._literal = ""
+
+    def add(self, text: str) -> None:
+        self._literal += text
+
+    def add_sql(self, sql: str, params: list[str]) -> None:
+        self._flush()
+        self.pieces.append(sql)
+        self.params.extend(params)
+
+    def _flush(self) -> None:
+        if self._literal:
+            self.pieces.append("%s")
+            self.params.append(self._literal)
+            self._literal = ""
+
+    def sql(self) -> tuple[str, list[str]]:
+        self._flush()
+        return " || ".join(self.pieces), self.params
+
+
+def excluded_patterns(term: Term) -> list[Pattern]:
+    """An excluded word leaves out its forms and the compounds it starts ("-gods")."""
+    return term.without_covered([*term.exact(), *term.parts()[:1]])
+
+
+def query_text(parsed: ParsedQuery, dialect: Dialect, level: int) -> tuple[str, list[str]]:
+    """The whole query at one match level, as an SQL expression of the database's query text:
+    every clause must match, a clause when any of its terms does, excluded terms never."""
+    text = QueryText()
+    for number, clause in enumerate(parsed.clauses):
+        text.add(dialect.all_of if number else "")
+        text.add("(")
+        for index, term in enumerate(clause):
+            patterns = term.exact() if level == EXACT else term.parts() + term.exact()
+            text.add(
+                (dialect.any_of if index else "")
+                + dialect.any_of.join(
+                    dialect.pattern(pattern) for pattern in term.without_covered(patterns)
+                )
+            )
+            if level != EXACT and term.part_of:
+                text.add_sql(dialect.compounds_sql(), dialect.compounds_params(term.part_of))
+            if level == ALL and term.key:
+                text.add_sql(dialect.synonyms_sql(), [term.key])
+        text.add(")")
+    for term in parsed.excluded:
+        alternatives = dialect.any_of.join(dialect.pattern(p) for p in excluded_patterns(term))
+        text.add(f" & !({alternatives})" if dialect is POSTGRESQL else f" NOT ({alternatives})")
+    return text.sql()
+
+
+def tsquery_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
+    """PostgreSQL: the query at one level as a tsquery expression, and its parameters."""
+    text, params = query_text(parsed, POSTGRESQL, level)
+    return f"to_tsquery('simple'::regconfig, {text})", params
+
+
+def fts_match_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
+    """SQLite: the query at one level as the text of an FTS5 MATCH, and its parameters."""
+    return query_text(parsed, SQLITE, level)
+
+
 # --- The results page's statement -----------------------------------------------------------
 
+
+# The focus areas and themes: children of the document's sections, the only place they may
+# stand, found through parent_id's index. Their items (challenges, strategies, …) are their
+# children and have none of their own (models.ALLOWED_CHILDREN): a match's area is itself or its
+# parent, looked up in the few areas with IN, which both databases hash (joining the areas, or
+# comparing lft/rght ranges, made PostgreSQL compare every match with every area: 130 ms for
+# "transport" on 10,000 elements).
+AREAS = f"""
+    areas AS MATERIALIZED (
+        SELECT e.id, e.code, e.title, e.lft
+        FROM document JOIN {TABLE} section ON section.parent_id = document.id
+        JOIN {TABLE} e ON e.parent_id = section.id
+        WHERE section.kind = '{Kind.SECTION}' AND e.kind IN ('{Kind.FOCUS_AREA}', '{Kind.THEME}')
+            AND {VISIBLE}
+    ),
+    area_filter(id) AS (
+        SELECT id FROM areas WHERE code = %(area)s
+    ),
+"""
 
 # After the backend's ``matches`` (every public match: id, kind, lft, area_id, and whether it
 # has the words as typed): the filters; the matches of each level with their rank (the
@@ -327,9 +462,7 @@ def page_statement(parsed: ParsedQuery, area: str, kind: str, offset: int) -> tu
     texts = {}
     for name, level in (("exact", EXACT), ("part", PART), ("query", ALL)):
         if parsed:
-            text_sql = (postgresql.tsquery_sql if on_postgresql else sqlite.fts_match_sql)(
-                parsed, level
-            )
+            text_sql = (tsquery_sql if on_postgresql else fts_match_sql)(parsed, level)
             texts[name] = embed(*text_sql, f"{name}_", params)
     keys = list(dict.fromkeys(term.key for term in parsed.terms if term.key))
     keys_sql = (

@@ -9,27 +9,18 @@ from django.db import connection
 from .language import fold, stem
 from .schema import SYNONYMS_TABLE, TABLE, WORDS_TABLE
 from .sql import (
-    ALL,
     AREA_ID,
     ELEMENT_COLUMNS,
-    POSTGRESQL,
     START_MARK,
     STOP_MARK,
     VISIBLE,
-    query_text,
     statement,
 )
-from .terms import ParsedQuery, Pattern
+from .terms import Pattern
 
 # How similar a word must be to be suggested: pg_trgm's similarity (0-1). "transprot" →
 # "transport" is 0.43; "kollektivtransport" → "kollektivtilbudet" (not meant) 0.37.
 TRIGRAM_CUTOFF = 0.4
-
-
-def tsquery_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
-    """PostgreSQL: the query at one level as a tsquery expression, and its parameters."""
-    text, params = query_text(parsed, POSTGRESQL, level)
-    return f"to_tsquery('simple'::regconfig, {text})", params
 
 
 # PostgreSQL: the query texts are made once, in a CTE of their own. The matches are ranked

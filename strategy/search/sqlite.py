@@ -12,27 +12,18 @@ from rapidfuzz import fuzz, process
 from .language import WORD, fold, stem
 from .schema import FTS_TABLE, SYNONYMS_TABLE, TABLE, WORDS_TABLE
 from .sql import (
-    ALL,
     AREA_ID,
     ELEMENT_COLUMNS,
-    SQLITE,
     START_MARK,
     STOP_MARK,
     VISIBLE,
     embed,
-    query_text,
     statement,
 )
-from .terms import ParsedQuery
 
 # How similar a word must be to be suggested: rapidfuzz's ratio (0-100). "transprot" →
 # "transport" is 89; "kollektivtransport" → "kollektivtilbudet" (not meant) 63.
 SIMILARITY_CUTOFF = 80
-
-
-def fts_match_sql(parsed: ParsedQuery, level: int = ALL) -> tuple[str, list[str]]:
-    """SQLite: the query at one level as the text of an FTS5 MATCH, and its parameters."""
-    return query_text(parsed, SQLITE, level)
 
 
 # SQLite: the matches below the exact level, with ``part_found`` (the ids FTS5 finds for the
