@@ -2,8 +2,9 @@
 each other (directly or round a longer loop), and no module imports another's private
 (``_name``) name. The README's module map (``### Modulkart``) names every module there is.
 
-Read from the source with ``ast``, without importing anything: every import counts, also one
-inside a function (an import deferred to break a loop is still the loop)."""
+Read from the source with ``ast``, without importing anything: every import that runs counts,
+also one inside a function (an import deferred to break a loop is still the loop); one under
+``if TYPE_CHECKING:`` never runs (it names a type for the annotations) and does not."""
 
 import ast
 import re
@@ -24,6 +25,20 @@ MODULES = {module_name(path): path for path in sorted(STRATEGY.rglob("*.py"))}
 PACKAGES = {name for name, path in MODULES.items() if path.name == "__init__.py"}
 
 
+def runtime_nodes(path: Path) -> list[ast.AST]:
+    """Every node of the module except what ``if TYPE_CHECKING:`` guards."""
+    nodes, stack = [], [ast.parse(path.read_text(encoding="utf-8"))]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                stack.extend(child.orelse)
+            else:
+                stack.append(child)
+    return nodes
+
+
 def source_of(node: ast.ImportFrom, name: str) -> str:
     """The module a ``from … import`` reads from, relative imports resolved."""
     if not node.level:
@@ -37,7 +52,7 @@ def imports_of(name: str) -> list[tuple[str, str | None, str]]:
     """(module imported, name taken from it or None, name bound) for every import in the module
     that reaches a module under ``strategy``; ``from . import views`` imports the module."""
     found = []
-    for node in ast.walk(ast.parse(MODULES[name].read_text(encoding="utf-8"))):
+    for node in runtime_nodes(MODULES[name]):
         if isinstance(node, ast.Import):
             found += [(alias.name, None, alias.asname or alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
