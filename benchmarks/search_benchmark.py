@@ -137,7 +137,7 @@ def generate_tree() -> int:
     model's save() would take minutes for 10,000 rows). Returns the number of elements."""
     from django.db import connection, transaction
 
-    from strategy.models import KIND_URL_SEGMENT, Kind, StrategyElement
+    from strategy.models import Kind, StrategyElement
     from strategy.slugs import norwegian_slugify
 
     rng = random.Random(20261126)
@@ -197,8 +197,8 @@ def generate_tree() -> int:
         node.lft, node.level = counter, level
         node.slug = f"{norwegian_slugify(node.title)[:60].strip('-')}-{node.code.lower()}"
         segment = node.slug
-        if node.kind in KIND_URL_SEGMENT:
-            segment = f"{KIND_URL_SEGMENT[node.kind]}/{segment}"
+        if url_segment := Kind(node.kind).url_segment:
+            segment = f"{url_segment}/{segment}"
         node.path = "" if parent is None else f"{path}/{segment}".strip("/")
         while len(levels) <= level:
             levels.append([])
@@ -262,8 +262,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from strategy.models import SynonymGroup
+    from strategy.models.vocabulary import install_starting_synonyms
     from strategy.search.engine import rebuild_vocabulary, search_page, suggest
-    from strategy.search_models import install_starting_synonyms
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

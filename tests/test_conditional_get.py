@@ -252,13 +252,12 @@ def test_a_change_the_public_cannot_see_keeps_the_public_version(client, strateg
 def test_a_change_the_public_sees_gives_a_new_version(client, strategy, change):
     """Bug prevented: keeping the version so strictly that publishing a draft, unpublishing a
     public element or moving it under a draft leaves readers with the old page (a 304)."""
-    from strategy.models import publish
 
     draft = _draft("T-S99")
     url = StrategyElement.objects.get(code="T").get_absolute_url()
     before = client.get(url)
     if change == "publish a draft":
-        publish(draft)
+        draft.publish()
     elif change == "unpublish":
         item = StrategyElement.objects.get(code="T-S2")
         item.is_published = False

@@ -14,8 +14,6 @@ from strategy.models import (
     PendingChange,
     StaleVersion,
     StrategyElement,
-    publish,
-    save_draft,
 )
 from tests.admin_helpers import (
     admin_url,
@@ -267,9 +265,9 @@ def test_every_verb_refuses_an_old_version_and_changes_nothing(strategy):
     with pytest.raises(StaleVersion):
         stale.save(expected_version=old)
     with pytest.raises(StaleVersion):
-        save_draft(goal, {"title": "Å utkaste over"}, expected_version=old)
+        goal.save_draft({"title": "Å utkaste over"}, expected_version=old)
     with pytest.raises(StaleVersion):
-        publish(goal, expected_version=old)
+        goal.publish(expected_version=old)
     baseline = StrategyElement.history.filter(id=goal.pk).earliest("history_date")
     with pytest.raises(StaleVersion):
         get("M1").restore_version(baseline, expected_version=old)
@@ -284,7 +282,7 @@ def test_a_draft_counts_as_a_version_but_leaves_the_element_untouched(strategy):
     element's row (its history, its "sist endret", the public version)."""
     goal = get("M1")
     history = StrategyElement.history.filter(id=goal.pk).count()
-    save_draft(goal, {"title": "Å utkaste", "slug": goal.slug, "body": goal.body})
+    goal.save_draft({"title": "Å utkaste", "slug": goal.slug, "body": goal.body})
     after = get("M1")
     assert after.version == goal.version + 1
     assert (after.title, after.updated_at) == (goal.title, goal.updated_at)

@@ -159,7 +159,9 @@ def test_move_to_refuses_bad_input_in_norwegian(editor_client):
         assert response.status_code == 200
         assert "Velg et nytt overordnet element" in response.content.decode()
     assert tree_snapshot() == before
-    assert editor_client.get(admin_url("move_to", "x")).status_code == 404
+    # An id that is no number matches no URL pattern with <int:…>: still a 404.
+    not_a_number = admin_url("move_to", 1).replace("/1/", "/x/")
+    assert editor_client.get(not_a_number).status_code == 404
     assert editor_client.get(admin_url("move_to", get("OR").pk)).status_code == 404
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from strategy.infrastructure.integrity import tree_problems
-from strategy.models import DeletedElement, ElementPath, Kind, StrategyElement, publish
+from strategy.models import DeletedElement, ElementPath, Kind, StrategyElement
 
 CODE = "T-S2"
 MARKER = "kvitkjeksfjord"  # a word in T-S2's title and nowhere else
@@ -209,7 +209,7 @@ def as_loaded(tmp_path):
 
 def parent_published_again(tmp_path):
     _unpublish("T")
-    publish(element("T"))
+    element("T").publish()
 
 
 def moved_out_of_a_draft(tmp_path):
@@ -320,7 +320,7 @@ def test_the_whole_subtree_follows_its_top_and_nothing_else(strategy):
     )
     # A draft inside the draft stays hidden when its parent is published again.
     _unpublish("T-S1")
-    publish(element("T"))
+    element("T").publish()
     hidden = set(StrategyElement.objects.filter(is_public=False).values_list("code", flat=True))
     assert hidden == {"T-S1"}
     assert integrity_problems() == []

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement, SynonymGroup
+from strategy.models.vocabulary import install_starting_synonyms
 from strategy.search.engine import (
     ALL,
     EXACT,
@@ -25,7 +26,6 @@ from strategy.search.engine import (
 )
 from strategy.search.sql import START_MARK, STOP_MARK
 from strategy.search.terms import parse_query
-from strategy.search_models import install_starting_synonyms
 from tests.factories import build_generated_tree
 from tests.helpers import main_html, page_text
 

@@ -13,7 +13,7 @@ from django.test.utils import modify_settings
 from pytest_django.live_server_helper import LiveServer
 
 from strategy.models import StrategyElement, SynonymGroup
-from strategy.search_models import install_starting_synonyms
+from strategy.models.vocabulary import install_starting_synonyms
 from tests import browser, test_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

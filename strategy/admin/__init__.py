@@ -3,7 +3,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from mptt.admin import DraggableMPTTAdmin
@@ -16,7 +16,6 @@ from ..models import (
     Source,
     StrategyElement,
     allowed_child_kinds,
-    save_draft,
 )
 from . import changelist as editor_tree
 from . import deletion, editor, locking
@@ -49,6 +48,8 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
     opened_version = locking.version_field()
     # The user saving, set by the admin's get_form(): unpublishing the document needs a superuser.
     editor = None
+    # The button that saves a published element's text as a draft instead of publishing it.
+    SAVE_DRAFT_BUTTON = "_save_draft"
 
     class Meta:
         model = StrategyElement
@@ -58,8 +59,26 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             "body": editor_widgets.MarkdownPreviewTextarea,
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        instance = kwargs.get("instance")
+        stored = instance if instance is not None and instance.pk else None
+        # Opened (not posted): the form shows the pending draft, so that the editor goes on
+        # where they left off; the page shows the element with it (its title too).
+        self.draft = None
+        if stored is not None and data is None:
+            self.draft = PendingChange.objects.filter(element=stored).first()
+            if self.draft is not None:
+                self.draft.apply_to(stored)
+        # Posted with «Lagre som utkast» for a published element: the text goes into the
+        # draft, not onto the element (decided on the element as stored, before this form's
+        # values are put on it).
+        self.saves_draft = bool(
+            stored is not None
+            and stored.is_published
+            and data is not None
+            and self.SAVE_DRAFT_BUTTON in data
+        )
+        super().__init__(data, *args, **kwargs)
         if "body" in self.fields and self.instance.pk:
             self.fields["body"].widget.element_id = self.instance.pk
             self.fields["body"].widget.sources = list(self.instance.sources.all())
@@ -67,9 +86,7 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             return
         parent = self._initial_parent()
         allowed = allowed_child_kinds(parent.kind if parent else None)
-        self.fields["kind"].choices = [("", "---------")] + [
-            (kind, Kind(kind).label) for kind in allowed
-        ]
+        self.fields["kind"].choices = [("", "---------")] + [(kind, kind.label) for kind in allowed]
         if len(allowed) == 1 and not self.instance.pk:
             self.initial["kind"] = allowed[0]
 
@@ -84,11 +101,11 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             allowed = allowed_child_kinds(kind)
             refused = sorted({child.kind for child in self.instance.get_children()} - set(allowed))
             if refused:
-                labels = ", ".join(f"«{Kind(k).label}»" for k in refused)
+                labels = ", ".join(f"«{Kind.label_of(k)}»" for k in refused)
                 self.add_error(
                     "kind",
                     f"Elementet har underelementer av typen {labels}, som ikke kan stå under "
-                    f"«{Kind(kind).label}». Flytt dem først.",
+                    f"«{Kind.label_of(kind)}». Flytt dem først.",
                 )
         self.check_take_down(cleaned_data)
         self.check_version()
@@ -210,18 +227,25 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
                 wrap(editor_widgets.body_preview),
                 name=f"{name}_body_preview",
             ),
-            path("<path:object_id>/flytt/", wrap(editor_moves.move_to), name=f"{name}_move_to"),
-            path("<path:object_id>/forhandsvis/", wrap(editor.preview), name=f"{name}_preview"),
-            path("<path:object_id>/publiser/", wrap(editor.publish_view), name=f"{name}_publish"),
+            path("<int:object_id>/flytt/", wrap(editor_moves.move_to), name=f"{name}_move_to"),
+            path("<int:object_id>/forhandsvis/", wrap(editor.preview), name=f"{name}_preview"),
+            path("<int:object_id>/publiser/", wrap(editor.publish_view), name=f"{name}_publish"),
             path(
-                "<path:object_id>/historikk/sammenlign/",
+                "<int:object_id>/historikk/sammenlign/",
                 wrap(editor.compare),
                 name=f"{name}_compare",
             ),
             path(
-                "<path:object_id>/historikk/<str:history_id>/gjenopprett/",
+                "<int:object_id>/historikk/<int:history_id>/gjenopprett/",
                 wrap(editor.restore),
                 name=f"{name}_restore",
+            ),
+            # The same pages with an id that is no number: no such element (not Django's
+            # catch-all below, which would redirect "x/flytt" to a change form).
+            re_path(
+                r"^[^/]+/(?:flytt|forhandsvis|publiser|historikk/sammenlign"
+                r"|historikk/[^/]+/gjenopprett)/$",
+                wrap(editor.no_such_element),
             ),
             *super().get_urls(),
         ]
@@ -267,23 +291,9 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
 
     # Saving: directly, or as a draft of a published element ------------------------------
 
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is not None and getattr(request, "_strategy_show_draft", False):
-            draft = PendingChange.objects.filter(element=obj).first()
-            if draft is not None:
-                draft.apply_to(obj)
-                request._strategy_draft = draft
-        return obj
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The form shows the pending draft, so that the editor goes on where they left off.
-        request._strategy_show_draft = request.method == "GET"
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            draft = getattr(request, "_strategy_draft", None)
+            draft = context["adminform"].form.draft
             context["strategy_draft"] = draft
             context["preview_url"] = reverse(
                 "admin:strategy_strategyelement_preview", args=[obj.pk]
@@ -307,15 +317,6 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
                 )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _saving_draft(self, request, change) -> bool:
-        return (
-            change
-            and "_save_draft" in request.POST
-            and StrategyElement.objects.filter(pk=request.resolver_match.kwargs["object_id"])
-            .filter(is_published=True)
-            .exists()
-        )
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.editor = request.user
@@ -332,27 +333,23 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
 
     def save_model(self, request, obj, form, change):
         expected_version = form.cleaned_data.get(locking.VERSION_FIELD)
-        if self._saving_draft(request, change):
-            save_draft(
-                obj,
+        if form.saves_draft:
+            obj.save_draft(
                 {field: form.cleaned_data.get(field, "") for field in DRAFT_FIELDS},
                 user=request.user,
                 expected_version=expected_version,
             )
-            request._strategy_draft_saved = True
             return
         if change:
-            editor.ensure_baseline(obj)
+            obj.ensure_baseline()
             obj.expected_version = expected_version
         super().save_model(request, obj, form, change)
         if change:
             # "Lagre" saved what the form showed, the draft included.
-            draft = PendingChange.objects.filter(element=obj).first()
-            if draft is not None:
-                draft.discard(request.user, reason="Lagret direkte")
+            obj.discard_draft(request.user, reason="Lagret direkte")
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_strategy_draft_saved", False):
+        if form.saves_draft:
             if any(formset.has_changed() for formset in formsets):
                 self.message_user(
                     request,
@@ -364,12 +361,17 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         super().save_related(request, form, formsets, change)
 
     def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_strategy_draft_saved", False):
+        if form.saves_draft:
             return "Lagret som utkast (ikke publisert)."
         return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):
-        if getattr(request, "_strategy_draft_saved", False):
+        # After a successful save, a draft is left only by «Lagre som utkast»: «Lagre»
+        # discards it (save_model).
+        if (
+            StrategyElementForm.SAVE_DRAFT_BUTTON in request.POST
+            and PendingChange.objects.filter(element_id=obj.pk).exists()
+        ):
             self.message_user(
                 request,
                 format_html(

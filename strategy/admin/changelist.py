@@ -19,7 +19,7 @@ from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import ALLOWED_CHILDREN, Kind, StrategyElement
+from ..models import Kind, StrategyElement
 from ..public_site.opendata import Urls
 
 # The query parameter that lists the opened elements; absent: the default view.
@@ -194,7 +194,7 @@ class PartFilter(admin.SimpleListFilter):
 
     title = "del av strategien"
     parameter_name = "under"
-    kinds = (Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME)
+    kinds = tuple(kind for kind in Kind if kind.is_container)
 
     def lookups(self, request, model_admin):
         parts = StrategyElement.objects.filter(kind__in=self.kinds).order_by("tree_id", "lft")
@@ -274,7 +274,7 @@ def actions_cell(row: StrategyElement) -> SafeString:
     urls = row.urls
     code = escape(row.code)
     links = []
-    if ALLOWED_CHILDREN.get(row.kind):
+    if row.kind_facts.children:
         links.append((urls["add"], "Legg til under"))
     if row.is_published:
         links.append((urls["public"], "Vis på nettstedet"))

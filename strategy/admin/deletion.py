@@ -198,7 +198,9 @@ def restore_deleted(model_admin: ModelAdmin, request: HttpRequest, code: str) ->
         .exclude(code=code)
         .order_by("tree_order", "code")
     )
-    parent, gone_parent = StrategyElement.objects.parent_of_deleted(tombstone.code)
+    parent, gone_parent = StrategyElement.objects.parent_of_deleted(
+        StrategyElement.objects.last_deletion(tombstone.code)
+    )
     return TemplateResponse(
         request,
         "admin/strategy/strategyelement/restore_deleted_confirm.html",

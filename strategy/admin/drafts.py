@@ -49,7 +49,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
                 name=f"{name}_changelist",
             ),
             path(
-                "<path:object_id>/forkast/",
+                "<int:object_id>/forkast/",
                 self.admin_site.admin_view(self.discard_view),
                 name=f"{name}_discard",
             ),
@@ -89,11 +89,11 @@ class PendingChangeAdmin(admin.ModelAdmin):
             format_html_join("", '<li><a href="{}">{}</a></li>', links),
         )
 
-    def discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def discard_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Asks, showing the draft against the published text; a POST discards it."""
         try:
-            draft = PendingChange.objects.select_related("element", "author").get(pk=int(object_id))
-        except (ValueError, PendingChange.DoesNotExist) as error:
+            draft = PendingChange.objects.select_related("element", "author").get(pk=object_id)
+        except PendingChange.DoesNotExist as error:
             raise Http404("Utkastet finnes ikke (publisert eller forkastet).") from error
         if not self.has_delete_permission(request, draft):
             raise PermissionDenied

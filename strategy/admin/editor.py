@@ -28,7 +28,6 @@ from ..models import (
     Source,
     StaleVersion,
     StrategyElement,
-    publish,
 )
 from ..public_site.views import render_element_page
 from . import diffs
@@ -78,11 +77,13 @@ class Row:
         return diffs.render_side(self.pieces, "new")
 
 
-def _element_or_404(object_id: str) -> StrategyElement:
-    try:
-        return get_object_or_404(StrategyElement, pk=int(object_id))
-    except (TypeError, ValueError) as error:
-        raise Http404("Ugyldig element.") from error
+def no_such_element(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
+    """An editor's page asked for with an id that is no number."""
+    raise Http404("Ugyldig element.")
+
+
+def _element_or_404(object_id: int) -> StrategyElement:
+    return get_object_or_404(StrategyElement, pk=object_id)
 
 
 def _change_url(element_id: int) -> str:
@@ -104,7 +105,7 @@ def _require_change(model_admin: ModelAdmin, request: HttpRequest, element) -> N
 
 def _display(field: str, value, parents: dict[int, StrategyElement]) -> str:
     if field == "kind":
-        return Kind(value).label if value in Kind.values else str(value or "")
+        return Kind.label_of(value)
     if field == "parent_id":
         if value is None:
             return "–"
@@ -134,26 +135,13 @@ def compare_rows(old, new) -> list[Row]:
     return rows
 
 
-def ensure_baseline(element: StrategyElement) -> None:
-    """Content loaded before loads were recorded in the history (see the ``loaddata``
-    command) has no version yet; keep its state as the first version before an editor's first
-    change, so that it can be compared with and restored. It is nobody's edit: no user."""
-    history = StrategyElement.history
-    if not history.filter(id=element.pk).exists():
-        live = StrategyElement.objects.get(pk=element.pk)
-        live._history_user = None  # not the editor of the request that got here first
-        history.bulk_history_create(
-            [live], default_change_reason="Utgangspunkt", default_date=live.updated_at
-        )
-
-
 def _noindex(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)
     return response
 
 
-def preview(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+def preview(model_admin: ModelAdmin, request: HttpRequest, object_id: int) -> HttpResponse:
     """The public page of an element with its draft applied, as the public would see it once
     published. Only for editors; never indexed or cached."""
     element = _element_or_404(object_id)
@@ -180,7 +168,7 @@ def preview(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
     return _noindex(response)
 
 
-def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: int) -> HttpResponse:
     element = _element_or_404(object_id)
     _require_change(model_admin, request, element)
     draft = PendingChange.objects.filter(element=element).first()
@@ -189,7 +177,7 @@ def publish_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) 
             model_admin,
             request,
             element,
-            lambda version: publish(element, user=request.user, expected_version=version),
+            lambda version: element.publish(user=request.user, expected_version=version),
             "Kunne ikke publisere: ",
         )
         if refused is not None:
@@ -223,7 +211,7 @@ def confirmed(
     """Runs a confirmation page's verb with the element version the page was opened at (-1,
     never current, when the post lacks it). A newer version sends the editor back to the
     page, which shows the element as it is now; another refusal goes to the form. None: done."""
-    ensure_baseline(element)
+    element.ensure_baseline()
     version = posted_version(request.POST)
     try:
         verb(-1 if version is None else version)
@@ -321,18 +309,16 @@ def draft_event(version) -> str:
 
 
 def _version_or_404(object_id: int, history_id) -> object:
+    """A version of the element; ``history_id`` from the URL (a number) or the query string."""
     try:
         return StrategyElement.history.get(id=object_id, history_id=int(history_id))
     except (TypeError, ValueError, StrategyElement.history.model.DoesNotExist) as error:
         raise Http404("Versjonen finnes ikke.") from error
 
 
-def compare(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+def compare(model_admin: ModelAdmin, request: HttpRequest, object_id: int) -> HttpResponse:
     """Two versions side by side (``?fra=<versjon>&til=<versjon>``)."""
-    try:
-        pk = int(object_id)
-    except (TypeError, ValueError) as error:
-        raise Http404("Ugyldig element.") from error
+    pk = object_id
     element = StrategyElement.objects.filter(pk=pk).first()
     if not model_admin.has_view_or_change_permission(request, element):
         raise PermissionDenied
@@ -357,7 +343,7 @@ def compare(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
 
 
 def restore(
-    model_admin: ModelAdmin, request: HttpRequest, object_id: str, history_id: str
+    model_admin: ModelAdmin, request: HttpRequest, object_id: int, history_id: int
 ) -> HttpResponse:
     """Puts an earlier version's text (title, slug, body) back on the element. Its place in
     the tree, kind and code stay as they are: an old version never rewrites the tree."""

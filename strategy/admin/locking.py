@@ -182,7 +182,7 @@ class VersionedFormMixin:
         if name == "is_published":
             return "ja" if raw == "1" else "nei"
         if name == "kind":
-            return Kind(raw).label if raw in Kind.values else raw
+            return Kind.label_of(raw)
         if name == "parent":
             parent = StrategyElement.objects.filter(pk=raw).first() if raw.isdecimal() else None
             return str(parent) if parent else "–"

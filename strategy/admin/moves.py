@@ -28,7 +28,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
-from ..models import Kind, Move, Placement, StrategyElement, allowed_parent_kinds
+from ..models import Move, Placement, StrategyElement, allowed_parent_kinds
 from . import changelist as editor_tree
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ def undo(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     return _back_to(request, element)
 
 
-def move_to(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+def move_to(model_admin: ModelAdmin, request: HttpRequest, object_id: int) -> HttpResponse:
     """«Flytt til …»: choose a new parent among the allowed ones, first or last under it."""
     element = _element_or_404(object_id)
     if not model_admin.has_change_permission(request, element):
@@ -266,7 +266,7 @@ def move_to(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Ht
             "title": f"Flytt {name(element)}",
             "original": element,
             "parents": [
-                (parent, Kind(parent.kind).label, parent.pk == element.parent_id)
+                (parent, parent.kind_facts.label, parent.pk == element.parent_id)
                 for parent in parents
             ],
             "error": error,

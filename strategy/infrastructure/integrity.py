@@ -31,7 +31,7 @@ def tree_problems(elements: list[StrategyElement]) -> list[tuple[int, str]]:
             continue
         parent = by_pk.get(element.parent_id)
         if element.kind not in allowed_child_kinds(parent.kind if parent else None):
-            kind = Kind(element.kind).label if element.kind in Kind.values else element.kind
+            kind = Kind.label_of(element.kind)
             where = f"under «{Kind(parent.kind).label}» ({parent.code})" if parent else "som rot"
             problems.append((element.pk, f"{_label(element)}: «{kind}» kan ikke stå {where}"))
     if problems:

@@ -5,7 +5,7 @@ stemmer on SQLite):
   the elements and kept up to date on every save (strategy/signals.py); on PostgreSQL with a
   pg_trgm index for "Mente du …?".
 - ``SynonymGroup`` (with history) and ``SynonymLink``, the rows search reads; the starting list
-  of strategy/search_models.py.
+  of strategy/models/vocabulary.py.
 - SQLite's FTS5 index now holds Snowball stems (strategy/search/schema.py).
 """
 
@@ -14,8 +14,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from strategy.models.vocabulary import install_starting_synonyms, word_row
 from strategy.search import schema as search_schema
-from strategy.search_models import install_starting_synonyms, word_row
 
 
 def stem_sqlite_index(apps, schema_editor):

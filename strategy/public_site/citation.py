@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from ..models import Kind, StrategyElement
+from ..models import StrategyElement
 from ..text import render_markdown
 
 
@@ -63,7 +63,7 @@ def citation_text(
     and code («Innsatsområdene (IO)»): its kind, «Del», says nothing to a reader."""
     root = ancestors[0] if ancestors else element
     trail = [ancestor.display_title for ancestor in ancestors[1:]]
-    if element.kind == Kind.SECTION:
+    if element.kind_facts.named_by_title:
         trail.append(f"{element.display_title} ({element.code})")
     else:
         trail.append(f"{element.get_kind_display()} {element.code}")
@@ -71,7 +71,7 @@ def citation_text(
     lines = [
         f"{root.title}, {settings.PORTAL['OWNER']}",
         " › ".join(trail),
-        *([element.title] if element.title and element.kind != Kind.SECTION else []),
+        *([element.title] if element.title and not element.kind_facts.named_by_title else []),
         *text,
         f"Permanent lenke: {permanent_url}",
         f"Hentet {norwegian_date(day)}",

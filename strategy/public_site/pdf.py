@@ -34,7 +34,7 @@ from .presentation import child_groups, document_contents, edition, element_cont
 # PDF/UA-1 (ISO 14289-1): tagged, with a title, a language and embedded fonts.
 PDF_VARIANT = "pdf/ua-1"
 # The kinds that have a PDF of their own, besides the whole strategy.
-PDF_KINDS = frozenset({Kind.FOCUS_AREA})
+PDF_KINDS = tuple(kind for kind in Kind if kind.is_chapter)
 WHOLE_STRATEGY = "strategien"
 
 

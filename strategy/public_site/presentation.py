@@ -9,19 +9,9 @@ from itertools import groupby
 
 from django.utils import timezone
 
-from ..models import KIND_GROUP_HEADING, Kind, StrategyElement
+from ..models import Kind, StrategyElement
 from ..slugs import norwegian_slugify
 from .citation import norwegian_date
-
-LIST_KINDS = frozenset({Kind.CHALLENGE, Kind.GOAL, Kind.STRATEGY, Kind.SUBGOAL})
-CARD_KINDS = frozenset({Kind.FOCUS_AREA, Kind.THEME})
-
-# How a page names the other elements of the same kind beside it ("Overordnede mål",
-# "Strategier i Transport og mobilitet"); kinds missing here use KIND_GROUP_HEADING.
-SIBLING_HEADINGS = {
-    Kind.SECTION: "Strategiens deler",
-    Kind.INTRODUCTION: "Innledende tekster",
-}
 
 
 @dataclass
@@ -32,16 +22,21 @@ class ChildGroup:
     parent: StrategyElement | None = None
 
     @property
+    def kind_facts(self) -> Kind:
+        """The kind of the group's elements, which says how the group is laid out."""
+        return Kind(self.kind)
+
+    @property
     def is_list(self) -> bool:
-        return self.kind in LIST_KINDS
+        return self.kind_facts.is_list
 
     @property
     def is_cards(self) -> bool:
-        return self.kind in CARD_KINDS
+        return self.kind_facts.is_cards
 
     @property
     def is_text(self) -> bool:
-        return self.kind == Kind.INTRODUCTION
+        return self.kind_facts.is_text
 
     @property
     def anchor(self) -> str:
@@ -54,7 +49,7 @@ class ChildGroup:
 def child_groups(element: StrategyElement) -> list[ChildGroup]:
     """Consecutive children of one kind form a group ("Utfordringer", "Strategier", ...)."""
     return [
-        ChildGroup(kind, KIND_GROUP_HEADING.get(kind, ""), list(members), element)
+        ChildGroup(kind, Kind(kind).group_heading, list(members), element)
         for kind, members in groupby(element.get_children(), key=lambda child: child.kind)
     ]
 
@@ -84,11 +79,10 @@ def neighbours(
 def siblings_heading(element: StrategyElement) -> str:
     """The heading over the list of the element's siblings: natural Norwegian for every kind
     and place («Overordnede mål», «Strategiens deler», «Strategier i Transport og mobilitet»)."""
-    heading = SIBLING_HEADINGS.get(element.kind) or KIND_GROUP_HEADING.get(
-        element.kind, element.get_kind_display()
-    )
+    kind = element.kind_facts
+    heading = kind.sibling_heading or kind.group_heading or kind.label
     parent = element.parent if element.parent_id else None
-    if parent is None or element.kind in SIBLING_HEADINGS:
+    if parent is None or kind.sibling_heading:
         return heading
     if parent.kind == Kind.DOCUMENT:
         return f"Overordnede {heading.lower()}"
@@ -122,7 +116,7 @@ def document_contents(root: StrategyElement) -> list[TocEntry]:
             children = [
                 TocEntry(child.anchor, child.title, also_linked=True)
                 for child in item.get_children()
-                if child.kind in CARD_KINDS
+                if child.kind_facts.is_cards
             ]
             # tree_children.html links the heading of everything but a plain text.
             entries.append(

@@ -21,7 +21,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from ..infrastructure.caching import public_page
-from ..models import MAX_PATH_LENGTH, ElementPath, Kind, StrategyElement
+from ..models import MAX_PATH_LENGTH, ElementPath, StrategyElement
 from . import citation
 from .opendata import JSON_OPTIONS, Urls, api_view
 from .page import not_found
@@ -51,7 +51,7 @@ def public_element(**lookup: Any) -> StrategyElement | None:
 def card_title(element: StrategyElement) -> str:
     """The iframe's accessible name on the embedding page. A part of the strategy reads as
     its own name («Innsatsområdene (IO)»), never «Del IO»."""
-    if element.kind == Kind.SECTION:
+    if element.kind_facts.named_by_title:
         return f"{element.display_title} ({element.code})"
     return f"{element.get_kind_display()} {element.code}: {element.display_title}"
 

@@ -19,7 +19,6 @@ from ..search.engine import (
 from . import citation, permalinks, strategy_map
 from .page import not_found, page_context
 from .presentation import (
-    CARD_KINDS,
     TocEntry,
     child_groups,
     document_contents,
@@ -29,11 +28,6 @@ from .presentation import (
     same_kind_siblings,
     siblings_heading,
 )
-
-# The kinds whose page gets an in-page table of contents beside the text on wide screens.
-KINDS_WITH_CONTENTS = frozenset({Kind.FOCUS_AREA})
-# The kinds whose citation quotes a short excerpt: their body is a long introduction.
-EXCERPT_KINDS = frozenset({Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME})
 
 
 def edition_context(request: HttpRequest, root: StrategyElement) -> dict:
@@ -118,13 +112,14 @@ def render_element_page(
     previous, following = neighbours(element, siblings)
     groups = child_groups(element)
     contents, extra_contents = [], []
-    if element.kind in KINDS_WITH_CONTENTS:
+    # A chapter's page gets an in-page table of contents beside the text on wide screens.
+    if element.kind_facts.is_chapter:
         contents = element_contents(element, groups)
         extra_contents = [TocEntry("sitat-tittel", "Sitér / Del lenke")]
         if len(siblings) > 1:
             extra_contents.append(TocEntry("sosken-tittel", siblings_heading(element)))
     # Cards (focus areas, themes) show no body text, so their footnotes belong on their own page.
-    shown = [element, *(child for child in element.get_children() if child.kind not in CARD_KINDS)]
+    shown = [element, *(child for child in element.get_children() if not child.kind_facts.is_cards)]
     return render(
         request,
         template_name,
@@ -146,7 +141,7 @@ def render_element_page(
                 ancestors,
                 absolute_url(reverse("strategy:permalink", kwargs={"code": element.code})),
                 citation.today(),
-                excerpt=element.kind in EXCERPT_KINDS,
+                excerpt=element.kind_facts.is_container,
             ),
             **edition_context(request, root),
             **(extra_context or {}),

@@ -26,11 +26,6 @@ def groups(element: StrategyElement) -> list[ChildGroup]:
     return child_groups(element)
 
 
-@register.filter
-def add_one(depth: int) -> int:
-    return int(depth) + 1
-
-
 @register.simple_tag
 def strategy_map_svgs(the_map: strategy_map.StrategyMap, with_vision: bool = True) -> SafeString:
     """Both layouts of the map, inline (their text is escaped by ``render_svg``); the

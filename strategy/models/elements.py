@@ -1,12 +1,16 @@
+"""Elements of the strategy and their tree: the queryset (``public()``, ``linked()`` …), the
+manager's tree verbs (move, restore a deleted element), and the element's own verbs (save,
+publish, save a draft, restore a version). Every verb is one transaction under the tree lock
+(strategy/tree.py), and is called alike by the admin, the editor's views, the management commands
+and the tests."""
+
 from __future__ import annotations
 
 import copy
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete
@@ -19,75 +23,27 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
-from .public import derive_public_flags, is_public_under
-from .slugs import norwegian_slugify
-from .tree import tree_lock
-from .validators import (
+from ..public import derive_public_flags, is_public_under
+from ..slugs import norwegian_slugify
+from ..tree import tree_lock
+from ..validators import (
     MISSING_CODE_MESSAGE,
     validate_body_length,
     validate_code,
     validate_line,
-    validate_link,
     validate_slug,
-    validate_source_text_length,
     validate_text,
 )
-
-
-class Kind(models.TextChoices):
-    DOCUMENT = "document", "Strategidokument"
-    VISION = "vision", "Visjon"
-    INTRODUCTION = "introduction", "Innledende tekst"
-    CHALLENGE = "challenge", "Utfordring"
-    GOAL = "goal", "Mål"
-    STRATEGY = "strategy", "Strategi"
-    SECTION = "section", "Del"
-    FOCUS_AREA = "focus_area", "Innsatsområde"
-    SUBGOAL = "subgoal", "Delmål"
-    THEME = "theme", "Tverrgående tema"
-
-
-# Which kinds may stand directly under which. The document is the only root.
-ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
-    Kind.DOCUMENT: (
-        Kind.VISION,
-        Kind.INTRODUCTION,
-        Kind.CHALLENGE,
-        Kind.GOAL,
-        Kind.STRATEGY,
-        Kind.SECTION,
-    ),
-    Kind.SECTION: (Kind.INTRODUCTION, Kind.FOCUS_AREA, Kind.THEME),
-    Kind.FOCUS_AREA: (Kind.INTRODUCTION, Kind.CHALLENGE, Kind.SUBGOAL, Kind.STRATEGY),
-}
-
-# Items of a list get a kind segment in their URL (".../strategier/ved-a-.../"); containers
-# (parts, focus areas, themes) stand on their slug alone ("/innsatsomrader/transport/").
-KIND_URL_SEGMENT: dict[str, str] = {
-    Kind.INTRODUCTION: "tekst",
-    Kind.CHALLENGE: "utfordringer",
-    Kind.GOAL: "mal",
-    Kind.STRATEGY: "strategier",
-    Kind.SUBGOAL: "delmal",
-}
-
-# Headings for the groups of children on a parent's page, in reading order.
-KIND_GROUP_HEADING: dict[str, str] = {
-    Kind.CHALLENGE: "Utfordringer",
-    Kind.GOAL: "Mål",
-    Kind.STRATEGY: "Strategier",
-    Kind.SUBGOAL: "Delmål",
-    Kind.FOCUS_AREA: "Innsatsområder",
-    Kind.THEME: "Tverrgående temaer",
-}
+from .addresses import MAX_PATH_LENGTH, DeletedElement, ElementPath
+from .drafts import DRAFT_FIELDS, PendingChange
+from .kinds import Kind, allowed_child_kinds
+from .sources import Source, deleted_along_reason
 
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
 ) | {"tilgjengelighet", "strategikart", "pdf"}  # the accessibility statement, the map, PDFs
 
-
-MAX_PATH_LENGTH = 1000
 
 # django-mptt's nested-set numbers: any other writer's insert, move or delete may shift them, so
 # a copy of an element read earlier must read them again under the tree lock before it uses them.
@@ -97,31 +53,14 @@ TREE_FIELDS = ("lft", "rght", "tree_id", "level")
 # single saves, moves and deletes report through Django's own post_save and post_delete.
 public_flags_changed = Signal()
 
-# The letter(s) of each kind in an automatically assigned code, followed by a number.
-KIND_CODE_LETTERS: dict[str, str] = {
-    Kind.DOCUMENT: "OR",
-    Kind.VISION: "V",
-    Kind.INTRODUCTION: "I",
-    Kind.CHALLENGE: "U",
-    Kind.GOAL: "M",
-    Kind.STRATEGY: "S",
-    Kind.SECTION: "DEL",
-    Kind.FOCUS_AREA: "F",
-    Kind.SUBGOAL: "D",
-    Kind.THEME: "TT",
-}
-
 # The printed strategy's items under the document are "S1", "M2", ... with no prefix; council
 # documents already cite them that way, so new items of that document follow suit.
 UNPREFIXED_DOCUMENT_CODE = "OR"
 
-# Parts, focus areas and themes are cited on their own ("T", "TT3"): their codes carry no prefix.
-UNPREFIXED_KINDS = frozenset({Kind.DOCUMENT, Kind.SECTION, Kind.FOCUS_AREA, Kind.THEME})
-
 
 def code_prefix(kind: str, parent: StrategyElement | None) -> str:
     """What a new element's code starts with: "T-" for a strategy under Transport (code T)."""
-    if parent is None or kind in UNPREFIXED_KINDS:
+    if parent is None or (kind in Kind.values and not Kind(kind).code_prefixed):
         return ""
     if parent.kind == Kind.DOCUMENT and parent.code == UNPREFIXED_DOCUMENT_CODE:
         return ""
@@ -146,17 +85,6 @@ def title_or_opening(title: str, body: str) -> str:
         return title
     words = body.split()
     return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
-
-
-def allowed_child_kinds(parent_kind: str | None) -> tuple[str, ...]:
-    if parent_kind is None:
-        return (Kind.DOCUMENT,)
-    return ALLOWED_CHILDREN.get(parent_kind, ())
-
-
-def allowed_parent_kinds(kind: str) -> tuple[str, ...]:
-    """The kinds an element of ``kind`` may stand under (the other side of ALLOWED_CHILDREN)."""
-    return tuple(parent for parent, children in ALLOWED_CHILDREN.items() if kind in children)
 
 
 def link_elements(elements: Iterable[StrategyElement]) -> dict[int, StrategyElement]:
@@ -418,17 +346,19 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             place=place,
         )
 
+    def last_deletion(self, code: str):
+        """The history's row of the latest deletion of ``code`` (None: never deleted)."""
+        return (
+            StrategyElement.history.filter(code=code, history_type="-")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+
     def parent_of_deleted(self, record) -> tuple[StrategyElement | None, str | None]:
-        """Where a deleted element (its history's deletion row, or its code) goes back: its
-        former parent as it is now, or ``(None, "<code> <title>")`` when that parent is deleted
-        too. Read from the history, since the tombstone names a parent only where the public
-        could see it."""
-        if isinstance(record, str):
-            record = (
-                StrategyElement.history.filter(code=record, history_type="-")
-                .order_by("-history_date", "-history_id")
-                .first()
-            )
+        """Where a deleted element (its history's deletion row, see ``last_deletion``) goes
+        back: its former parent as it is now, or ``(None, "<code> <title>")`` when that parent
+        is deleted too. Read from the history, since the tombstone names a parent only where
+        the public could see it."""
         if record is None or record.parent_id is None:
             return None, None
         parent = self.filter(pk=record.parent_id).first()
@@ -663,6 +593,12 @@ class StrategyElement(MPTTModel):
         return reverse("strategy:element", kwargs={"element_path": self.path})
 
     @property
+    def kind_facts(self) -> Kind:
+        """The element's kind as the ``Kind`` choice, which carries the kind's facts: what a
+        template asks (``element.kind_facts.is_chapter``) instead of comparing strings."""
+        return Kind(self.kind)
+
+    @property
     def display_title(self) -> str:
         return title_or_opening(self.title, self.body)
 
@@ -692,16 +628,16 @@ class StrategyElement(MPTTModel):
     def check_parent_kind(self, parent: StrategyElement | None) -> None:
         parent_kind = parent.kind if parent else None
         if self.kind not in allowed_child_kinds(parent_kind):
-            kind_label = Kind(self.kind).label if self.kind in Kind.values else self.kind
+            kind_label = Kind.label_of(self.kind)
             if parent is None:
                 raise ValidationError(
                     {"parent": f"«{kind_label}» må ligge under et annet element."}
                 )
-            allowed = ", ".join(Kind(k).label for k in allowed_child_kinds(parent_kind))
+            allowed = ", ".join(kind.label for kind in allowed_child_kinds(parent_kind))
             raise ValidationError(
                 {
                     "parent": f"«{kind_label}» kan ikke ligge under "
-                    f"«{Kind(parent.kind).label}». Tillatt her: {allowed or 'ingen'}."
+                    f"«{Kind.label_of(parent.kind)}». Tillatt her: {allowed or 'ingen'}."
                 }
             )
 
@@ -751,11 +687,9 @@ class StrategyElement(MPTTModel):
                 raise ValidationError({"code": MISSING_CODE_MESSAGE})
             return  # a new element gets the next free code on save
         if self.pk is not None:
-            stored = type(self).objects.filter(pk=self.pk).values_list("code", flat=True).first()
-            if stored is not None and stored != self.code:
-                raise ValidationError(
-                    {"code": f"Referansekoden «{stored}» er permanent og kan ikke endres."}
-                )
+            self.check_code_kept(
+                type(self).objects.filter(pk=self.pk).values_list("code", flat=True).first()
+            )
             return
         if DeletedElement.objects.filter(code=self.code).exists():
             raise ValidationError(
@@ -765,10 +699,18 @@ class StrategyElement(MPTTModel):
                 }
             )
 
+    def check_code_kept(self, stored: str | None) -> None:
+        """The rule that a code never changes, for ``full_clean()`` and for ``save()`` alike:
+        refuses when this copy's code differs from the ``stored`` one (None: not stored)."""
+        if stored is not None and stored != self.code:
+            raise ValidationError(
+                {"code": f"Referansekoden «{stored}» er permanent og kan ikke endres."}
+            )
+
     def assign_code(self) -> None:
         """Give a new element the next code of its parent and kind, never one issued before:
         the live elements and the tombstones of deleted ones are the record of issued codes."""
-        letters = KIND_CODE_LETTERS.get(self.kind, "X")
+        letters = Kind(self.kind).code_letters if self.kind in Kind.values else "X"
         stem = code_prefix(self.kind, self.parent) + letters
         if len(stem) + 4 > type(self)._meta.get_field("code").max_length:
             # Under a very long hand-written code the prefix is dropped rather than overflow.
@@ -790,8 +732,9 @@ class StrategyElement(MPTTModel):
         if self.parent is None:
             return ""
         segment = self.slug
-        if self.kind in KIND_URL_SEGMENT:
-            segment = f"{KIND_URL_SEGMENT[self.kind]}/{segment}"
+        kind_segment = Kind(self.kind).url_segment if self.kind in Kind.values else ""
+        if kind_segment:
+            segment = f"{kind_segment}/{segment}"
         return f"{self.parent.path}/{segment}".strip("/")
 
     def save(self, *args, expected_version: int | None = None, **kwargs) -> None:
@@ -839,10 +782,7 @@ class StrategyElement(MPTTModel):
                     if kwargs.get("update_fields") is not None:
                         kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             self.expected_version = None  # consumed: the next save of this copy is a new one
-            if old_code is not None and old_code != self.code:
-                raise ValidationError(
-                    {"code": f"Referansekoden «{old_code}» er permanent og kan ikke endres."}
-                )
+            self.check_code_kept(old_code)
             parent = None
             if self.parent_id is not None:
                 self.parent = parent = type(self).objects.get(pk=self.parent_id)
@@ -924,10 +864,78 @@ class StrategyElement(MPTTModel):
         everything down at once, so only a superuser may do it."""
         return self.kind != Kind.DOCUMENT or bool(getattr(user, "is_superuser", False))
 
+    def ensure_baseline(self) -> None:
+        """Content loaded before loads were recorded in the history (see the ``loaddata``
+        command) has no version yet; keep its state as the first version before an editor's
+        first change, so that it can be compared with and restored. It is nobody's edit: no
+        user."""
+        history = type(self).history
+        # Under the lock: two editors' first changes must not both record a baseline.
+        with tree_lock():
+            if not history.filter(id=self.pk).exists():
+                live = type(self).objects.get(pk=self.pk)
+                live._history_user = None  # not the editor of the request that got here first
+                history.bulk_history_create(
+                    [live], default_change_reason="Utgangspunkt", default_date=live.updated_at
+                )
+
+    def save_draft(
+        self, values: dict, user=None, expected_version: int | None = None
+    ) -> PendingChange:
+        """Keeps ``values`` (title, slug, body) as the element's unpublished draft, in one
+        transaction. The draft counts as a new version of the element (so a form opened before
+        it is stale), but the element's row, its history and the public pages stay as they
+        are."""
+        with tree_lock():
+            stored = type(self).objects.select_for_update().get(pk=self.pk)
+            check_version(stored, expected_version)
+            draft, _ = PendingChange.objects.update_or_create(
+                element=stored,
+                defaults={
+                    **{field: values.get(field, "") for field in DRAFT_FIELDS},
+                    "author": user,
+                },
+            )
+            type(self).objects.filter(pk=stored.pk).update(version=models.F("version") + 1)
+        return draft
+
+    def discard_draft(self, user=None, reason: str = "Forkastet") -> bool:
+        """Throws the element's draft away, if it has one (see ``PendingChange.discard``), in
+        one transaction. Returns whether there was one."""
+        with tree_lock():
+            draft = PendingChange.objects.filter(element_id=self.pk).first()
+            if draft is None:
+                return False
+            draft.discard(user, reason=reason)
+        return True
+
+    def publish(self, user=None, expected_version: int | None = None) -> StrategyElement:
+        """Makes the element live with its pending draft applied, in one transaction, and
+        returns it as stored. With ``expected_version`` (what the editor's confirmation page
+        showed), a newer version or draft is refused with ``StaleVersion``."""
+        with tree_lock():
+            element = type(self).objects.select_for_update().get(pk=self.pk)
+            check_version(element, expected_version)
+            draft = PendingChange.objects.filter(element=element).first()
+            if draft is not None:
+                draft.apply_to(element)
+            element.is_published = True
+            element.full_clean()
+            element._history_user = user
+            element._change_reason = "Publisert"
+            element.save()
+            if draft is not None:
+                draft._history_user = user
+                draft._change_reason = "Publisert"
+                draft.delete()
+        return element
+
     def restore_version(self, version, user=None, expected_version: int | None = None):
         """Puts an earlier version's title, slug and body (``version``: a historical record of
         this element) back on the element, in one transaction. Its place in the tree, kind and
         code stay: an old version never rewrites the tree."""
+        if version.id != self.pk:
+            raise ValidationError(f"Versjonen hører ikke til «{self}».")
         with tree_lock():
             element = type(self).objects.select_for_update().get(pk=self.pk)
             check_version(element, expected_version)
@@ -938,6 +946,13 @@ class StrategyElement(MPTTModel):
             element._change_reason = f"Gjenopprettet versjon nr. {version.history_id}"
             element.save()
         return element
+
+    # Templates never call these: a page that shows an element must not write it.
+    ensure_baseline.alters_data = True
+    save_draft.alters_data = True
+    discard_draft.alters_data = True
+    publish.alters_data = True
+    restore_version.alters_data = True
 
     def move_to(self, target, position="first-child"):
         type(self).objects.move_node(self, target, position)
@@ -1025,298 +1040,6 @@ def last_change_note(pk: int) -> str:
     return f" (sist av {name} {localtime(when):%d.%m.%Y kl. %H.%M})"
 
 
-class SourceManager(models.Manager):
-    def restore_deleted(
-        self, elements: dict[int, StrategyElement], deleted_with: str, user=None
-    ) -> int:
-        """Recreates the sources that the deletion of ``deleted_with`` took along, on the
-        restored ``elements`` (keyed by their primary key at deletion). A source removed on
-        its own before that deletion stays removed. Runs inside ``restore_deleted``."""
-        latest = {}
-        for record in Source.history.filter(element_id__in=elements).order_by(
-            "history_date", "history_id"
-        ):
-            latest[record.id] = record
-        restored = 0
-        for record in latest.values():
-            if record.history_type != "-" or record.history_change_reason != (
-                deleted_along_reason(deleted_with)
-            ):
-                continue
-            source = Source(
-                pk=None if self.filter(pk=record.id).exists() else record.id,
-                element=elements[record.element_id],
-                number=record.number,
-                text=record.text,
-                url=record.url,
-                anchor=record.anchor,
-            )
-            source._history_user = user
-            source._change_reason = "Gjenopprettet etter sletting"
-            source.save(force_insert=True)
-            restored += 1
-        return restored
-
-
-def deleted_along_reason(code: str) -> str:
-    """The history's reason on everything a deletion of ``code`` took along; it is how a
-    restore tells those rows from ones removed on their own earlier."""
-    return f"Slettet med {code}"
-
-
-class Source(models.Model):
-    """A footnote: a source that annotates a phrase in an element's body text."""
-
-    element = models.ForeignKey(
-        StrategyElement,
-        on_delete=models.CASCADE,
-        related_name="sources",
-        verbose_name="element",
-    )
-    number = models.PositiveSmallIntegerField(
-        "nummer", help_text="Fotnotens nummer i dokumentet, f.eks. 1 for [1]."
-    )
-    text = models.TextField("tekst", validators=[validate_text, validate_source_text_length])
-    # Not a URLField: that allows ftp and refuses mailto; ``validate_link`` is the rule.
-    url = models.CharField(
-        "lenke",
-        max_length=500,
-        blank=True,
-        validators=[validate_link],
-        help_text="En adresse som begynner med https://, http:// eller mailto:.",
-    )
-    anchor = models.CharField(
-        "henviser til",
-        max_length=200,
-        blank=True,
-        validators=[validate_line],
-        help_text="Ordene i brødteksten som fotnoten hører til; merket settes rett etter dem.",
-    )
-
-    objects = SourceManager()
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = "kilde"
-        verbose_name_plural = "kilder"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["element", "number"], name="unique_source_number_per_element"
-            ),
-        ]
-
-    history = HistoricalRecords(verbose_name="historikk")
-
-    def __str__(self) -> str:
-        return f"[{self.number}] {self.text[:80]}"
-
-    def save(self, *args, **kwargs) -> None:
-        # A browser posts a textarea with CRLF: an untouched text must stay unchanged.
-        self.text = normalize_newlines(self.text)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return f"{self.element.get_absolute_url()}#{self.html_id}"
-
-    @property
-    def html_id(self) -> str:
-        return f"kilde-{self.number}"
-
-    @property
-    def marker_html_id(self) -> str:
-        """The ``id`` of its marker in the text, where the source's «Tilbake» link leads."""
-        return f"henvisning-{self.number}"
-
-
-# The fields an editor can change in a draft and get back from an earlier version.
-DRAFT_FIELDS = ("title", "slug", "body")
-
-
-class PendingChange(models.Model):
-    """Unpublished edits of a published element: the public keeps seeing the element as it is
-    until the draft is published."""
-
-    element = models.OneToOneField(
-        StrategyElement,
-        on_delete=models.CASCADE,
-        related_name="pending_change",
-        verbose_name="element",
-    )
-    # The same rules as the element's fields: a draft becomes the element when published.
-    title = models.CharField("tittel", max_length=500, blank=True, validators=[validate_line])
-    slug = models.CharField(
-        "adresse (slug)", max_length=80, blank=True, db_index=True, validators=[validate_slug]
-    )
-    body = models.TextField(
-        "brødtekst", blank=True, validators=[validate_text, validate_body_length]
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="lagret av",
-    )
-    updated_at = models.DateTimeField("sist lagret", auto_now=True)
-
-    # Every save, publication and discard of a draft, with who and when: a discarded draft's
-    # text stays readable in the element's history.
-    history = HistoricalRecords(
-        verbose_name="utkasthistorikk", verbose_name_plural="utkasthistorikk"
-    )
-
-    class Meta:
-        verbose_name = "utkast"
-        verbose_name_plural = "utkast"
-
-    def __str__(self) -> str:
-        return f"Utkast til {self.element}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.body = normalize_newlines(self.body)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("admin:strategy_strategyelement_preview", args=[self.element_id])
-
-    def apply_to(self, element: StrategyElement) -> StrategyElement:
-        """Puts the draft's text on an element in memory (for the preview and for publishing)."""
-        for field in DRAFT_FIELDS:
-            setattr(element, field, getattr(self, field))
-        return element
-
-    def changed_fields(self, element: StrategyElement) -> list[str]:
-        """The labels of the fields in which the draft differs from the live element."""
-        return [
-            str(type(self)._meta.get_field(field).verbose_name)
-            for field in DRAFT_FIELDS
-            if getattr(self, field) != getattr(element, field)
-        ]
-
-    def discard(self, user=None, reason: str = "Forkastet") -> None:
-        """Throws the draft away; the public page is untouched, and the draft's text stays in
-        its history (who discarded it, when)."""
-        with tree_lock():
-            draft = type(self).objects.select_for_update().filter(pk=self.pk).first()
-            if draft is None:
-                raise ValidationError("Utkastet finnes ikke lenger (publisert eller forkastet).")
-            draft._history_user = user
-            draft._change_reason = reason
-            draft.delete()
-
-
-def save_draft(
-    element: StrategyElement, values: dict, user=None, expected_version: int | None = None
-) -> PendingChange:
-    """Keeps ``values`` (title, slug, body) as the element's unpublished draft, in one
-    transaction. The draft counts as a new version of the element (so a form opened before it
-    is stale), but the element's row, its history and the public pages stay as they are."""
-    with tree_lock():
-        stored = StrategyElement.objects.select_for_update().get(pk=element.pk)
-        check_version(stored, expected_version)
-        draft, _ = PendingChange.objects.update_or_create(
-            element=stored,
-            defaults={**{field: values.get(field, "") for field in DRAFT_FIELDS}, "author": user},
-        )
-        StrategyElement.objects.filter(pk=stored.pk).update(version=models.F("version") + 1)
-    return draft
-
-
-def publish(
-    element: StrategyElement, user=None, expected_version: int | None = None
-) -> StrategyElement:
-    """Makes an element live with its pending draft applied, in one transaction. With
-    ``expected_version`` (what the editor's confirmation page showed), a newer version or
-    draft is refused with ``StaleVersion``."""
-    with tree_lock():
-        element = StrategyElement.objects.select_for_update().get(pk=element.pk)
-        check_version(element, expected_version)
-        draft = PendingChange.objects.filter(element=element).first()
-        if draft is not None:
-            draft.apply_to(element)
-        element.is_published = True
-        element.full_clean()
-        element._history_user = user
-        element._change_reason = "Publisert"
-        element.save()
-        if draft is not None:
-            draft._history_user = user
-            draft._change_reason = "Publisert"
-            draft.delete()
-    return element
-
-
-class ElementPathQuerySet(models.QuerySet):
-    def record(self, path: str, code: str) -> None:
-        """Remember that ``path`` led to the element ``code``; the latest owner of a path wins."""
-        if path:
-            self.update_or_create(path=path, defaults={"code": code})
-
-
-class ElementPath(models.Model):
-    """A path an element had before it was renamed, moved or deleted, so the old link still
-    answers (301 to the element's current page, or 410 if it is gone). Keyed by the permanent
-    code, not a foreign key, so the record outlives the element."""
-
-    path = models.CharField("tidligere sti", max_length=MAX_PATH_LENGTH, unique=True)
-    code = models.CharField("referansekode", max_length=20, db_index=True)
-    recorded_at = models.DateTimeField("registrert", auto_now=True)
-
-    objects = ElementPathQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "tidligere adresse"
-        verbose_name_plural = "tidligere adresser"
-
-    def __str__(self) -> str:
-        return f"/{self.path}/ → {self.code}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("strategy:element", kwargs={"element_path": self.path})
-
-
-class DeletedElement(models.Model):
-    """The tombstone of a deleted element: its code stays issued, and, if the public could see
-    it when it was deleted, its old URLs answer 410 Gone with a page saying what it was, when
-    it was removed, and where its parent is."""
-
-    code = models.CharField("referansekode", max_length=20, unique=True)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
-    title = models.CharField("tittel", max_length=500, blank=True)
-    path = models.CharField("siste sti", max_length=MAX_PATH_LENGTH, blank=True)
-    parent_code = models.CharField("overordnet elements kode", max_length=20, blank=True)
-    parent_title = models.CharField("overordnet elements tittel", max_length=500, blank=True)
-    # A draft (or anything under one) that is deleted leaves a tombstone too, so that its code
-    # is never issued again; but its links stay plain 404s, as before it was deleted.
-    was_public = models.BooleanField("var offentlig da det ble slettet", default=False)
-    deleted_at = models.DateTimeField("slettet", auto_now_add=True)
-    # What a restore needs to put the element back where it stood, with what went with it.
-    deleted_with = models.CharField(
-        "slettet sammen med",
-        max_length=20,
-        blank=True,
-        help_text="Koden til elementet som ble slettet (seg selv, eller en forfar som tok "
-        "dette elementet med seg).",
-    )
-    previous_sibling_code = models.CharField(
-        "stod etter", max_length=20, blank=True, help_text="Tom: stod først under forelderen."
-    )
-    tree_order = models.PositiveIntegerField(
-        "plass i treet", default=0, help_text="lft ved slettingen; 0: ikke kjent."
-    )
-
-    class Meta:
-        verbose_name = "slettet element"
-        verbose_name_plural = "slettede elementer"
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}".strip()
-
-    def get_absolute_url(self) -> str:
-        return reverse("strategy:permalink", kwargs={"code": self.code})
-
-
 @receiver(pre_delete, sender=StrategyElement, dispatch_uid="strategy-element-tombstone")
 def record_deleted_element(sender, instance: StrategyElement, origin=None, **kwargs) -> None:
     """Runs for every element a delete removes, also the descendants that the cascade takes
@@ -1367,62 +1090,3 @@ def mark_source_deleted_along(sender, instance: Source, origin=None, **kwargs) -
     that element brings back exactly these sources."""
     if isinstance(origin, StrategyElement):
         instance._change_reason = deleted_along_reason(origin.code)
-
-
-class ContentVersion(models.Model):
-    """One row that changes whenever what the public sees may have changed (a save, move or
-    delete of a public element or of its sources, see strategy/signals.py). Public pages
-    derive their ETag and Last-Modified from it, read in one query. A random token, not a
-    counter, so that a restored backup never repeats a version that meant other content."""
-
-    SINGLETON_PK = 1
-
-    token = models.CharField("versjon", max_length=32)
-    changed_at = models.DateTimeField("sist endret")
-
-    class Meta:
-        verbose_name = "innholdsversjon"
-        verbose_name_plural = "innholdsversjoner"
-
-    def __str__(self) -> str:
-        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("strategy:front-page")
-
-    @classmethod
-    def bump(cls) -> None:
-        from django.utils import timezone
-
-        # One upsert: concurrent writers never race on creating the row.
-        cls.objects.bulk_create(
-            [cls(pk=cls.SINGLETON_PK, token=uuid.uuid4().hex, changed_at=timezone.now())],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=["token", "changed_at"],
-        )
-
-    @classmethod
-    def current(cls) -> ContentVersion | None:
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first()
-
-
-class DeploymentObservation(models.Model):
-    """Something a running process noticed about its deployment that no system check can see
-    (checks see settings, not requests), kept so that ``manage.py check --deploy`` - another
-    process - can report it. See strategy/deployment.py."""
-
-    key = models.CharField("hva", max_length=50, unique=True)
-    detail = models.CharField("detalj", max_length=200, blank=True)
-    seen_at = models.DateTimeField("sist sett", auto_now=True)
-
-    class Meta:
-        verbose_name = "observasjon om driften"
-        verbose_name_plural = "observasjoner om driften"
-
-    def __str__(self) -> str:
-        return f"{self.key} ({self.detail})"
-
-
-# Search's own tables (the strategy's words, synonym groups) live in their own module.
-from .search_models import SearchWord, SynonymGroup, SynonymLink  # noqa: E402, F401
