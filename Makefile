@@ -21,7 +21,7 @@ PORT ?= 8000
 
 help:
 	@echo "make serve  – installer, migrer, last strategien og server den på http://$(HOST):$(PORT)/"
-	@echo "make test   – ruff, makemigrations --check og testene på SQLite (med nettlesertestene) og PostgreSQL"
+	@echo "make test   – pre-commit (ruff, django-upgrade), makemigrations --check og testene på SQLite (med nettlesertestene) og PostgreSQL"
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -93,9 +93,10 @@ serve: .venv/.synced pdf-tools search-tools
 	@echo "Portalen kjører på http://$(HOST):$(PORT)/ (Ctrl+C stopper)"
 	$(UV) run python manage.py runserver $(HOST):$(PORT)
 
+# django-upgrade, ruff and ruff format (.pre-commit-config.yaml): they fix what they can and fail
+# when they changed a file.
 lint: .venv/.synced
-	$(UV) run ruff check .
-	$(UV) run ruff format --check .
+	$(UV) run pre-commit run --all-files --show-diff-on-failure
 	$(UV) run python manage.py makemigrations --check --dry-run
 
 # The browser tests (Chromium, axe-core, Nu Html Checker) run here; the PostgreSQL run leaves

@@ -89,9 +89,9 @@ class Portal:
         return result.stdout
 
     def prepare(self) -> None:
-        log("migrate, loaddata strategy, collectstatic")
+        log("migrate, load_strategy strategy, collectstatic")
         self.manage("migrate", "--noinput", "-v0")
-        self.manage("loaddata", "strategy", "-v0")
+        self.manage("load_strategy", "strategy", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
 
     def start(self) -> None:

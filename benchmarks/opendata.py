@@ -13,31 +13,19 @@ figures are written down in the README («Åpne data»).
 """
 
 import argparse
-import atexit
 import logging
-import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_REQUEST_LOG", "0")
-# The hashed static file names the pages link to come from collectstatic's manifest.
-if "DJANGO_STATIC_ROOT" not in os.environ:
-    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-opendata-bench-")
-    atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
+from benchmarks.production import use_production_settings
 
-import django
+use_production_settings("opendata-bench")
+
+import django  # noqa: E402
 
 django.setup()
 

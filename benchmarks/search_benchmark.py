@@ -22,34 +22,22 @@ Bounded in time: at most ITERATIONS runs per query and SECONDS_PER_QUERY seconds
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import platform
 import random
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from benchmarks.production import use_production_settings  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/osloregion_bench_search")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
-# Production settings, as the portal runs (no debug cursor logging every query); the test
-# client speaks plain HTTP to "testserver", without the proxy that terminates HTTPS.
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-# The hashed static file names the pages link to come from collectstatic's manifest.
-if "DJANGO_STATIC_ROOT" not in os.environ:
-    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-search-bench-")
-    atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
+use_production_settings("search-bench")
 
 QUERIES = [
     "transport",

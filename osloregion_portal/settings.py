@@ -1,13 +1,13 @@
 """One settings module for every environment, driven by environment variables.
 
 DJANGO_DEBUG        "0" in production; unset or "1" in a local checkout, so that
-                    `manage.py migrate && manage.py loaddata strategy && gunicorn
+                    `manage.py migrate && manage.py load_strategy && gunicorn
                     osloregion_portal.wsgi` works on a fresh clone without any set-up
 DJANGO_SECRET_KEY   required when DJANGO_DEBUG=0: the app refuses to start without it
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/osloregion
                     (default: a SQLite file in the project folder)
-Production hardening (see the section at the end and the README's «Drift» section):
+Production hardening (see the section «Production hardening» and docs/drift.md):
 DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_HOST,
 DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
@@ -18,11 +18,13 @@ HUNSPELL_NB_DICTIONARY  the Norwegian dictionary for compound words (default: De
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,11 +101,21 @@ INSTALLED_APPS = [
     "mptt",
     "simple_history",
     "strategy",
+    # Admin login throttling (AXES_* below).
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # One line per request (REQUEST_LOG below).
+    "strategy.infrastructure.middleware.RequestLogMiddleware",
+    # Before the page cache: it must see every request, also those served from memory.
+    "strategy.infrastructure.middleware.ForwardedForWatchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: the licence and CORS headers go on API answers from memory too.
+    "strategy.public_site.opendata.OpenDataHeadersMiddleware",
+    # Right after whitenoise: a page served from memory skips everything behind it.
+    "strategy.infrastructure.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +125,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (also for the descendants a deletion takes with it).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware, so that its response hook runs first and picks the admin policy.
+    "strategy.infrastructure.middleware.AdminContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so that its 400 gets the admin's policy too.
+    "strategy.infrastructure.middleware.AdminQueryMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "osloregion_portal.urls"
@@ -155,8 +174,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # per request; with this, its pages from memory still go out (strategy/caching.py).
     # ?connect_timeout=… in DATABASE_URL overrides it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,8 +219,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "osloregion.requests": {"level": "INFO"},
+    },
 }
+
+# How long five failed logins lock a user name from one address (django-axes, below).
+LOGIN_LOCKOUT_MINUTES = 15
 
 PORTAL = {
     "OWNER": "Osloregionen IPR",
@@ -213,6 +236,7 @@ PORTAL = {
     # Osloregionen IPR's number in Enhetsregisteret: names the publisher of the open data in
     # the DCAT-AP-NO description that data.norge.no harvests (README, «Åpne data»).
     "ORGANISATION_NUMBER": os.environ.get("DJANGO_ORGANISASJONSNUMMER", "").replace(" ", ""),
+    "LOGIN_LOCKOUT_MINUTES": LOGIN_LOCKOUT_MINUTES,
 }
 if PORTAL["ORGANISATION_NUMBER"] and not (
     PORTAL["ORGANISATION_NUMBER"].isdecimal() and len(PORTAL["ORGANISATION_NUMBER"]) == 9
@@ -224,9 +248,6 @@ if PORTAL["ORGANISATION_NUMBER"] and not (
 
 
 # --- Production hardening: secure by default when DJANGO_DEBUG=0 ---------------------------
-from datetime import timedelta  # noqa: E402
-
-from django.utils.csp import CSP  # noqa: E402
 
 # The proxy terminates TLS and must overwrite (never pass on) X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -261,35 +282,11 @@ SECURE_CSP = {
 # Django's admin and DraggableMPTTAdmin write style="" attributes; only /admin/ gets this.
 ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
-MIDDLEWARE.insert(0, "strategy.infrastructure.middleware.RequestLogMiddleware")
-# Before the page cache: it must see every request, also those served from memory.
-MIDDLEWARE.insert(1, "strategy.infrastructure.middleware.ForwardedForWatchMiddleware")
-# Right after whitenoise: a page served from memory skips everything behind it.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "strategy.infrastructure.caching.PublicPageCacheMiddleware",
-)
-# Before the page cache: the licence and CORS headers go on API answers from memory too.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("strategy.infrastructure.caching.PublicPageCacheMiddleware"),
-    "strategy.public_site.opendata.OpenDataHeadersMiddleware",
-)
-MIDDLEWARE += [
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # After the CSP middleware, so that its response hook runs first and picks the admin policy.
-    "strategy.infrastructure.middleware.AdminContentSecurityPolicyMiddleware",
-    # Inside the CSP middleware, so that its 400 gets the admin's policy too.
-    "strategy.infrastructure.middleware.AdminQueryMiddleware",
-    # Last, as django-axes requires.
-    "axes.middleware.AxesMiddleware",
-]
 # One line per request from the middleware; gunicorn.conf.py turns it off (its access log
 # already writes that line).
 REQUEST_LOG = env_bool("DJANGO_REQUEST_LOG", default=True)
-LOGGING["loggers"]["osloregion.requests"] = {"level": "INFO"}
 
 # Admin login throttling: 5 failures for one user name from one address lock it for 15 min.
-INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -297,7 +294,6 @@ AUTHENTICATION_BACKENDS = [
 # The only login is the admin's: a ?next= that Django refuses (another host) lands on the
 # admin index, not on Django's default /accounts/profile/ (which does not exist here).
 LOGIN_REDIRECT_URL = "admin:index"
-LOGIN_LOCKOUT_MINUTES = 15
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -306,7 +302,6 @@ AXES_LOCKOUT_TEMPLATE = "strategy/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "strategy.infrastructure.middleware.client_ip"
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: use the peer address).
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
-PORTAL["LOGIN_LOCKOUT_MINUTES"] = LOGIN_LOCKOUT_MINUTES
 
 # Rendered public pages, per process, keyed on the content version (strategy/caching.py).
 # In production a worker trusts the version it read for this many seconds (no query at all
@@ -316,15 +311,18 @@ CONTENT_VERSION_MAX_AGE = float(
 )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rendered-pages",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "rendered-pages",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+        if env_bool("DJANGO_PAGE_CACHE", default=True)
+        # DJANGO_PAGE_CACHE=0 measures rendering (benchmarks/http_benchmark.py).
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
 }
-if not env_bool("DJANGO_PAGE_CACHE", default=True):  # to measure rendering (benchmark)
-    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # «Last ned PDF»: each PDF is made once per content version and kept here, shared by every
 # worker (strategy/pdf.py). Must be writable by the app; old versions are removed.

@@ -7,40 +7,26 @@ strategy and on a generated tree of 5,000+ elements. Queries and wall time per r
 
 A PostgreSQL database is DROPPED and created again (its name must contain "bench"); without
 DATABASE_URL the script uses a new SQLite file and deletes it afterwards. The tree is inserted in
-bulk (tests.factories.build_generated_tree_in_bulk) and checked with the integrity check the
+bulk (tests.factories.build_generated_tree) and checked with the integrity check the
 fixture loader uses. Each view is requested REPEAT times after one warm-up, through Django's
 test client (the whole request: middleware, admin, template), at most SECONDS_PER_VIEW seconds.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osloregion_portal.settings")
-# Production settings, as the portal runs; the test client speaks plain HTTP to "testserver".
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_REQUEST_LOG", "0")
-# The hashed static file names the pages link to come from collectstatic's manifest.
-if "DJANGO_STATIC_ROOT" not in os.environ:
-    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="osloregion-editor-bench-")
-    atexit.register(shutil.rmtree, os.environ["DJANGO_STATIC_ROOT"], ignore_errors=True)
+from benchmarks.production import temporary_folder, use_production_settings  # noqa: E402
+
+use_production_settings("editor-bench")
 if "DATABASE_URL" not in os.environ:
-    folder = tempfile.mkdtemp(prefix="osloregion-editor-bench-db-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{temporary_folder('editor-bench-db')}/bench.sqlite3"
 
 REPEAT = 20
 SECONDS_PER_VIEW = 20.0
@@ -88,13 +74,13 @@ def main() -> None:
     from strategy.infrastructure.integrity import tree_problems
     from strategy.models import StrategyElement
     from tests.admin_helpers import make_editor
-    from tests.factories import build_generated_tree_in_bulk
+    from tests.factories import build_generated_tree
 
     setup_test_environment()  # lets CaptureQueriesContext count queries with DEBUG off
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     StrategyElement.objects.all().delete()
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     client = Client()
     client.force_login(make_editor(f"bench-{time.time_ns()}"))
     print(f"Database: {connection.vendor}, DEBUG={os.environ['DJANGO_DEBUG']}")
@@ -103,7 +89,7 @@ def main() -> None:
     measure(client, "strategien, standardvisning", CHANGELIST)
 
     StrategyElement.objects.all().delete()
-    root = build_generated_tree_in_bulk(focus_areas=48, items_per_group=50, themes=20)
+    root = build_generated_tree(focus_areas=48, items_per_group=50, themes=20)
     problems = tree_problems(list(StrategyElement.objects.all()))
     assert not problems, problems[:5]
     area = StrategyElement.objects.get(code="GEN-F1")

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 
 from strategy.infrastructure.integrity import tree_problems
@@ -18,6 +19,13 @@ def make_editor(username: str = "redaktor"):
     user = get_user_model().objects.create_user(username, is_staff=True)
     user.groups.add(Group.objects.get(name="Redaktør"))
     return user
+
+
+def logged_in_editor(username: str = "redaktor") -> Client:
+    """A test client of its own, logged in as a new editor (two editors at once)."""
+    client = Client()
+    client.force_login(make_editor(username))
+    return client
 
 
 def make_staff_without_permissions(username: str = "uten-rettigheter"):

@@ -1,4 +1,4 @@
-"""A real browser for the accessibility tests: Debian's Chromium driven by Playwright, a crawler
+"""A real browser for the browser tests: Debian's Chromium driven by Playwright, a crawler
 that finds every public page by following links from the front page, and the two checkers
 (axe-core in the page, the Nu Html Checker over the saved HTML)."""
 

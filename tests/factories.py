@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from strategy.models import Kind, Source, StrategyElement
+from strategy.models import ContentVersion, Kind, SearchWord, Source, StrategyElement
 from strategy.public import is_public_under
 from strategy.slugs import norwegian_slugify
 
@@ -61,43 +61,13 @@ def generated_spec(
 
 
 def build_generated_tree(
-    focus_areas: int = 20, items_per_group: int = 30, themes: int = 20
+    focus_areas: int = 20, items_per_group: int = 50, themes: int = 20, top_items: int | None = None
 ) -> StrategyElement:
-    """``generated_spec`` stored through the model. ``focus_areas=20, items_per_group=50``
-    gives over 2,000 nodes.
-
-    Nodes are inserted through the model (not raw SQL) so the nested-set numbers, paths and
-    slugs are the ones production code computes.
-    """
-
-    def store(spec: Spec, parent: StrategyElement | None) -> StrategyElement:
-        element = StrategyElement(
-            parent=parent,
-            kind=spec.kind,
-            code=spec.code,
-            title=spec.title,
-            body=spec.body,
-            is_published=True,
-        )
-        element.save()
-        if spec.source is not None:
-            Source.objects.create(
-                element=element, number=spec.source, text=f"Kilde {spec.source}", anchor="kilde"
-            )
-        for child in spec.children:
-            store(child, element)
-        return element
-
-    return store(generated_spec(focus_areas, items_per_group, themes), None)
-
-
-def build_generated_tree_in_bulk(
-    focus_areas: int = 48, items_per_group: int = 50, themes: int = 20, top_items: int | None = None
-) -> StrategyElement:
-    """The same tree as ``build_generated_tree``, inserted in a few bulk statements with the
-    nested-set numbers, slugs and paths computed here: saving 5,000 elements one by one takes
-    minutes on PostgreSQL. The defaults give 5,071 elements. Check the result with
-    ``tests.admin_helpers.assert_tree_intact`` (it recomputes what the model would)."""
+    """``generated_spec`` stored in a few bulk statements, with the nested-set numbers, slugs,
+    paths and public flags that ``save()`` would give (``tests.admin_helpers.
+    assert_tree_intact`` recomputes them): saving 2,000 elements one by one takes minutes.
+    What ``save()``'s signals would add comes after: the words for search's vocabulary and a
+    new content version. The defaults give 2,000+ elements; ``focus_areas=48`` 5,071."""
     tree_id = (
         StrategyElement.objects.order_by("-tree_id").values_list("tree_id", flat=True).first() or 0
     ) + 1
@@ -144,4 +114,8 @@ def build_generated_tree_in_bulk(
         for spec, element in level
         if spec.source is not None
     )
+    SearchWord.objects.add_words_of(
+        text for level in levels for spec, _element in level for text in (spec.title, spec.body)
+    )
+    ContentVersion.bump()
     return root

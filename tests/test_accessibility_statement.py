@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement
-from tests.helpers import main_html, page_text
+from tests.helpers import element_html, main_html, page_text
 
 STATEMENT = reverse("strategy:accessibility-statement")
 
@@ -33,7 +33,7 @@ def test_every_page_links_to_the_statement_from_its_footer(client, strategy):
     element = StrategyElement.objects.get(code="T-S2")
     for url in ("/", reverse("strategy:whole-strategy"), element.get_absolute_url(), "/x/"):
         html = client.get(url).content.decode()
-        footer = html[html.index("<footer") :]
+        footer = element_html(html, "footer")
         assert f'<a href="{STATEMENT}">Tilgjengelighetserklæring</a>' in footer, url
 
 

@@ -22,7 +22,7 @@ from rdflib import RDF, Graph, Namespace
 
 from strategy.models import Kind, StrategyElement
 from strategy.public_site import citation
-from tests.helpers import page_text
+from tests.helpers import page_text, status_of
 from tests.test_security import STRICT_CSP
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -94,7 +94,7 @@ def test_citation_box_works_without_javascript(client, strategy):
     assert not re.search(r"<[^<>]*\sstyle=", html) and "<style" not in html
     script = finders.find("js/citation.js")
     assert script and "navigator.clipboard" in Path(script).read_text(encoding="utf-8")
-    assert client.get("/static/js/citation.js").status_code == 200
+    assert status_of(client, "/static/js/citation.js") == 200
 
 
 def public_pages() -> dict[str, StrategyElement | None]:
@@ -181,7 +181,7 @@ def test_print_stylesheet_is_linked_on_every_page_and_has_the_print_rules(client
     for url in (reverse("strategy:whole-strategy"), reverse("strategy:front-page"), "/r/T-S2/"):
         html = client.get(url, follow=True).content.decode()
         assert '<link rel="stylesheet" href="/static/css/print.css" media="print">' in html
-    assert client.get("/static/css/print.css").status_code == 200
+    assert status_of(client, "/static/css/print.css") == 200
     css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
     rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     assert re.search(r"@page\s*{[^}]*size:\s*A4", rules)

@@ -1,15 +1,10 @@
 """The citation box and the print stylesheet in a real browser (Chromium via Playwright)."""
 
-import os
-import shutil
-
 import pytest
 from django.conf import settings
 
 from strategy.models import StrategyElement
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.browser import running_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +16,11 @@ def element_url(transactional_db, strategy, live_server):
 
 @pytest.fixture
 def browser(element_url):
-    """Chromium, or a failure under CI=true (a skip only on a developer's machine). Depends on
-    ``element_url`` so that every ORM call is made before Playwright starts its event loop: in
-    that loop Django would open a second, never-closed connection."""
-    if not shutil.which(CHROMIUM):
-        message = f"Chromium mangler på {CHROMIUM}."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Chromium (tests/browser.py). Depends on ``element_url`` so that every ORM call is made
+    before Playwright starts its event loop: in that loop Django would open a second,
+    never-closed connection."""
+    with running_chromium() as instance:
+        yield instance
 
 
 def test_kopier_copies_the_citation(browser, element_url):

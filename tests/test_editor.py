@@ -1,5 +1,7 @@
 """The secretariat's editor, driven through the real admin views with the test client."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 
@@ -14,12 +16,11 @@ from tests.admin_helpers import (
     tree_snapshot,
 )
 from tests.editor_helpers import compare_cells, get, seen
+from tests.helpers import element_html
 
 
 def kind_options(html: str) -> list[str]:
-    start = html.index('name="kind"')
-    select = html[start : html.index("</select>", start)]
-    return [part.split('"', 1)[0] for part in select.split('<option value="')[1:] if part[0] != '"']
+    return re.findall(r'<option value="([^"]+)"', element_html(html, "select", name="kind"))
 
 
 def history_of(element: StrategyElement):
@@ -254,8 +255,8 @@ def test_preview_is_the_public_page_with_the_draft_applied(editor_client, client
     assert "no-store" in response["Cache-Control"]
     assert "<h1>Å prøve et nytt mål</h1>" in html
     # Everything else is the public page: same breadcrumbs, siblings and sources.
-    public_main = public_html[public_html.index("<article") : public_html.index("</article>")]
-    preview_main = html[html.index("<article") : html.index("</article>")]
+    public_main = element_html(public_html, "article")
+    preview_main = element_html(html, "article")
     assert preview_main.replace("Å prøve et nytt mål", goal.title) == public_main.replace(
         'aria-current="page">Å prøve et nytt mål', f'aria-current="page">{goal.title}'
     )
@@ -363,8 +364,7 @@ def test_delete_asks_shows_descendants_and_is_in_the_history(editor_client, edit
     html = confirm.content.decode()
     assert confirm.status_code == 200
     assert "Vil du slette" in html
-    start = html.index('id="deleted-objects"')
-    listed = html[start : html.index("</form>", start)]
+    listed = element_html(html, "ul", id="deleted-objects")
     for element in [focus_area, *descendants]:
         assert element.title in listed
     assert listed.count("Strategielement: <a") == 1 + len(descendants)

@@ -3,15 +3,12 @@ posts the move, ours (static/js/admin-move-versions.js) adds the versions the li
 a list loaded before someone else's save is refused. Everything after the set-up goes through
 the browser: no ORM call while Playwright's event loop runs."""
 
-import os
-import shutil
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.browser import running_chromium
+
 PASSWORD = "riktig-passord-42"
 
 pytestmark = pytest.mark.browser
@@ -35,17 +32,9 @@ def admin_urls(transactional_db, strategy, live_server):
 
 @pytest.fixture
 def browser(admin_urls):
-    if not shutil.which(CHROMIUM):
-        message = f"Chromium mangler på {CHROMIUM}."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Chromium (tests/browser.py), started after every ORM call of the set-up."""
+    with running_chromium() as instance:
+        yield instance
 
 
 def logged_in(browser, urls, username):

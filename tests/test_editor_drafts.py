@@ -13,7 +13,7 @@ from tests.admin_helpers import (
     messages_of,
 )
 from tests.editor_helpers import compare_cells, get, seen
-from tests.factories import build_generated_tree_in_bulk
+from tests.factories import build_generated_tree
 
 DRAFTS = reverse("admin:strategy_pendingchange_changelist")
 
@@ -131,7 +131,7 @@ def test_the_drafts_list_runs_a_fixed_number_of_queries(editor_client, django_as
     PendingChange.objects.create(element=get("M1"), title="Å en", body="")
     with django_assert_num_queries(6):
         assert editor_client.get(DRAFTS).status_code == 200
-    build_generated_tree_in_bulk(focus_areas=3, items_per_group=10, themes=2)
+    build_generated_tree(focus_areas=3, items_per_group=10, themes=2)
     PendingChange.objects.bulk_create(
         PendingChange(element=element, title="Utkast", body="Tekst.")
         for element in StrategyElement.objects.filter(code__startswith="GEN")

@@ -9,11 +9,11 @@ from strategy.models import Kind, PendingChange, StrategyElement
 from strategy.text import render_body
 from tests.admin_helpers import admin_url, element_form_data
 from tests.editor_helpers import get
+from tests.helpers import element_html
 
 
 def form_of(html: str) -> str:
-    start = html.index('id="strategyelement_form"')
-    return html[start : html.index("</form>", start)]
+    return element_html(html, "form", id="strategyelement_form")
 
 
 def submit_buttons(html: str) -> list[tuple[str, str, str]]:
@@ -34,8 +34,7 @@ def test_a_published_element_saves_a_draft_by_default(editor_client, client):
     # The browser submits the first button on Enter; the primary style is "default".
     assert buttons[0] == ("_save_draft", "Lagre som utkast", "default")
     assert buttons[1:] == [("_save", "Lagre og publiser nå", "")]
-    help_start = html.index('id="strategy-save-help"')
-    explanation = html[help_start : html.index("</p>", help_start)]
+    explanation = element_html(html, "p", id="strategy-save-help")
     assert "publikum ser dem med en gang" in explanation
     assert html.count('aria-describedby="strategy-save-help"') == 2
 

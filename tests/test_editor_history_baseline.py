@@ -32,7 +32,7 @@ def test_the_history_starts_with_the_load(db):
     """Bug prevented: the fixture's content credited to the first editor who touched it, with
     that editor's date (and nothing to compare with before the first edit)."""
     started = timezone.now()
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     finished = timezone.now()
     elements = list(StrategyElement.objects.all())
     records = list(StrategyElement.history.all())
@@ -47,7 +47,7 @@ def test_the_history_starts_with_the_load(db):
     assert {(s.history_user, s.history_change_reason) for s in sources} == {
         (None, "Lastet fra fixtures/strategy.json")
     }
-    call_command("loaddata", "strategy", verbosity=0)  # the same file again: nothing new
+    call_command("load_strategy", "strategy", verbosity=0)  # the same file again: nothing new
     assert StrategyElement.history.count() == 54
 
 

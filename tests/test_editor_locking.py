@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from strategy.admin.changelist import open_url
 from strategy.models import (
@@ -19,26 +18,23 @@ from tests.admin_helpers import (
     admin_url,
     assert_tree_intact,
     form_fields,
-    make_editor,
+    logged_in_editor,
     messages_of,
     move,
     tree_snapshot,
 )
 from tests.editor_helpers import get, seen
+from tests.helpers import element_html
 
 
 @pytest.fixture
 def client_a(strategy):
-    client = Client()
-    client.force_login(make_editor("redaktor-a"))
-    return client
+    return logged_in_editor("redaktor-a")
 
 
 @pytest.fixture
 def client_b(strategy):
-    client = Client()
-    client.force_login(make_editor("redaktor-b"))
-    return client
+    return logged_in_editor("redaktor-b")
 
 
 def open_form(client, element: StrategyElement) -> dict[str, str]:
@@ -48,8 +44,7 @@ def open_form(client, element: StrategyElement) -> dict[str, str]:
 
 
 def conflict_box(html: str) -> str:
-    start = html.index('class="strategy-conflict"')
-    return html[start : html.index("</section>", start)]
+    return element_html(html, "section", class_="strategy-conflict")
 
 
 def test_a_saves_the_title_b_saves_the_body_and_a_s_title_survives(client_a, client_b):

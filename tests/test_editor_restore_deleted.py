@@ -15,10 +15,7 @@ from tests.admin_helpers import (
     make_staff_without_permissions,
     messages_of,
 )
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
+from tests.editor_helpers import get
 
 
 def children(code: str) -> list[str]:
@@ -49,13 +46,6 @@ def subtree_state(code: str) -> list[tuple]:
 @pytest.fixture
 def editor(strategy):
     return make_editor()
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def delete(code: str) -> None:

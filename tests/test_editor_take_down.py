@@ -11,22 +11,11 @@ from tests.admin_helpers import (
     admin_url,
     assert_tree_intact,
     form_fields,
-    make_editor,
     messages_of,
     move,
     tree_snapshot,
 )
-
-
-def get(code: str) -> StrategyElement:
-    return StrategyElement.objects.get(code=code)
-
-
-@pytest.fixture
-def editor_client(strategy):
-    client = Client()
-    client.force_login(make_editor())
-    return client
+from tests.editor_helpers import get
 
 
 @pytest.fixture

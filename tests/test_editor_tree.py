@@ -8,7 +8,7 @@ from strategy.admin.changelist import DEFAULT_OPEN_LEVELS
 from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, assert_tree_intact
 from tests.editor_helpers import get
-from tests.factories import build_generated_tree_in_bulk
+from tests.factories import build_generated_tree
 
 # Session, user, the user's and the group's permissions, the rows, their count and the parts
 # for the filter; what matters is that it is the same at 54 and at 5,071 elements.
@@ -114,7 +114,7 @@ def test_every_row_offers_its_actions(editor_client, strategy):
 def test_the_bulk_built_tree_is_a_valid_tree(db):
     """Bug prevented: query-count tests at 5,000 elements passing on a tree whose nested-set
     numbers, kinds or paths are wrong (it is inserted in bulk, not through save())."""
-    build_generated_tree_in_bulk(focus_areas=3, items_per_group=4, themes=2)
+    build_generated_tree(focus_areas=3, items_per_group=4, themes=2)
     assert_tree_intact()
 
 
@@ -130,7 +130,7 @@ def test_the_list_runs_a_fixed_number_of_queries_at_5000_elements(
         editor_client.get(admin_url("changelist"), {"apne": opened})
 
     # 49 focus areas of 102 elements; 30 items right under the document, as in a real strategy.
-    generated = build_generated_tree_in_bulk(49, items_per_group=50, themes=20, top_items=10)
+    generated = build_generated_tree(49, items_per_group=50, themes=20, top_items=10)
     assert StrategyElement.objects.count() > 5000
     area = StrategyElement.objects.get(code="GEN-F7")
     PendingChange.objects.bulk_create(

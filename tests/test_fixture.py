@@ -30,7 +30,7 @@ def test_fixture_loads_into_a_consistent_tree(strategy):
 def test_loading_twice_adds_nothing(strategy):
     """Bug prevented: a second `loaddata strategy` duplicating the strategy."""
     before = (tree_snapshot(), list(Source.objects.values_list("pk", "element_id", "number")))
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     after = (tree_snapshot(), list(Source.objects.values_list("pk", "element_id", "number")))
     assert after == before
 
@@ -122,3 +122,28 @@ def test_no_layout_debris_in_the_content():
     # The owner's typography is kept.
     assert "FN’s bærekraftsmål" in joined
     assert "«Osloregionen skal være en bærekraftig og internasjonal" in joined
+
+
+def test_a_test_without_the_strategy_starts_from_an_empty_database(db):
+    """Bug prevented: the strategy loaded once per session leaking into tests that build their
+    own content (codes taken, another current document, other query counts)."""
+    from strategy.models import ContentVersion, SearchWord
+
+    assert not StrategyElement.objects.exists()
+    assert not Source.objects.exists()
+    assert not StrategyElement.history.exists()
+    assert not SearchWord.objects.exists()
+    assert ContentVersion.current() is None
+
+
+def test_the_strategy_fixture_is_what_loading_it_in_the_test_gives(strategy):
+    """Bug prevented: the rows put back per test differing from a real load (dates, history,
+    versions, public flags), so that tests pass on content no load produces."""
+    rows = list(StrategyElement.objects.order_by("pk").values())
+    history = list(StrategyElement.history.order_by("history_id").values_list("id", "code"))
+    StrategyElement.objects.all().delete()
+    StrategyElement.history.all().delete()
+    call_command("load_strategy", "strategy", verbosity=0)
+    assert list(StrategyElement.objects.order_by("pk").values()) == rows
+    reloaded = list(StrategyElement.history.order_by("history_id").values_list("id", "code"))
+    assert reloaded[-len(history) :] == history

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.exceptions import ValidationError
+from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 
 from strategy.models import Source, StrategyElement
@@ -29,7 +30,7 @@ def test_export_load_into_an_empty_database_export_again_gives_identical_bytes(s
 
     StrategyElement.objects.all().delete()
     assert not StrategyElement.objects.exists() and not Source.objects.exists()
-    call_command("loaddata", str(first), verbosity=0)
+    call_command("load_strategy", str(first), verbosity=0)
     second = tmp_path / "second.json"
     call_command("export_strategy", output=str(second), verbosity=0)
     assert second.read_bytes() == first.read_bytes()
@@ -85,7 +86,7 @@ def test_a_broken_fixture_is_refused_whole_naming_file_and_object(db, tmp_path, 
     """Bug prevented: a broken fixture half loaded - a tree with holes, a goal under a
     part, two elements with one code - or refused with an error nobody can act on."""
     if database == "with the strategy":
-        call_command("loaddata", "strategy", verbosity=0)
+        call_command("load_strategy", "strategy", verbosity=0)
     before = database_state()
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     expected_object, expected_problem = CHANGES[case](data)
@@ -93,7 +94,7 @@ def test_a_broken_fixture_is_refused_whole_naming_file_and_object(db, tmp_path, 
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     with pytest.raises(CommandError) as refused:
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_strategy", str(path), verbosity=0)
     message = str(refused.value)
     assert "ble ikke lastet, og databasen er uendret" in message
     assert str(path) in message
@@ -118,17 +119,71 @@ def test_bad_json_is_refused_with_file_and_position(strategy, tmp_path, content,
     path.write_text(content, encoding="utf-8")
     before = database_state()
     with pytest.raises(CommandError) as refused:
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_strategy", str(path), verbosity=0)
     message = str(refused.value)
     assert "ble ikke lastet, og databasen er uendret" in message
     assert str(path) in message and position in message
     assert database_state() == before
 
 
-def test_loaddata_strategy_still_loads_an_empty_database_and_twice_changes_nothing(db):
-    """Bug prevented: the validating loaddata refusing the real content."""
-    call_command("loaddata", "strategy", verbosity=0)
+def test_load_strategy_still_loads_an_empty_database_and_twice_changes_nothing(db):
+    """Bug prevented: the validating load refusing the real content."""
+    call_command("load_strategy", "strategy", verbosity=0)
     once = database_state()
     assert len(once[0]) == 54
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     assert database_state() == once
+
+
+# Plain `manage.py loaddata` is Django's own; the model's rules still guard it.
+
+
+def test_loaddata_is_djangos_own_command():
+    """Bug prevented: a project command named loaddata silently replacing Django's, so that
+    the documented Django command does something else here."""
+    assert get_commands()["loaddata"] == "django.core"
+    assert get_commands()["load_strategy"] == "strategy"
+
+
+def test_plain_loaddata_loads_the_strategy_with_its_public_flags(db):
+    """Bug prevented: Django's own loaddata leaving the derived public flag at its default,
+    so that the loaded strategy shows nothing (or everything) to the public."""
+    call_command("loaddata", "strategy", verbosity=0)
+    assert StrategyElement.objects.count() == 54
+    assert StrategyElement.objects.public().count() == 54
+    assert StrategyElement.objects.current_document().code == "OR"
+
+
+def test_plain_loaddata_derives_public_flags_whatever_the_order_of_rows(db, tmp_path):
+    """Bug prevented: flags derived row by row from a parent not yet loaded, or a stored flag
+    in a file trusted: an element under an unpublished parent shown to the public."""
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    elements = [item for item in data if item["model"] == "strategy.strategyelement"]
+    parent = next(item for item in elements if item["fields"]["code"] == "K")
+    parent["fields"]["is_published"] = False
+    for item in elements:
+        item["fields"]["is_public"] = True  # a file claiming every element public
+    path = tmp_path / "baklengs.json"
+    path.write_text(json.dumps(list(reversed(data)), ensure_ascii=False), encoding="utf-8")
+    call_command("loaddata", str(path), verbosity=0)
+
+    hidden = StrategyElement.objects.get(code="K").get_descendants(include_self=True)
+    assert hidden.count() > 1
+    assert not hidden.filter(is_public=True).exists()
+    assert StrategyElement.objects.public().count() == 54 - hidden.count()
+
+
+def test_plain_loaddata_refuses_a_bad_row_whole_in_norwegian(db, tmp_path):
+    """Bug prevented: Django's own loaddata storing what the admin refuses (here a NUL in a
+    title, which PostgreSQL refuses with an English error and SQLite stores), or a half-loaded
+    file."""
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    vision = next(item for item in data if item["fields"].get("code") == "V")
+    vision["fields"]["title"] = "Visjon\x00"
+    path = tmp_path / "odelagt.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        call_command("loaddata", str(path), verbosity=0)
+    assert f"strategielement pk={vision['pk']} (kode «V»): tittel:" in str(refused.value)
+    assert "kontrolltegn" in str(refused.value)
+    assert database_state() == ([], [])

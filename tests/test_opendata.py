@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 
 from strategy.models import DeletedElement, ElementPath, Source, StrategyElement
 from strategy.public_site.opendata import CSV_COLUMNS, PUBLISHER, import_tree
-from tests.helpers import main_html, page_text
+from tests.helpers import element_html, main_html, page_text
 from tests.test_tree import assert_tree_consistent
 
 STRATEGY_JSON = reverse("strategy:strategy-json")
@@ -634,7 +634,7 @@ def test_api_page_documents_every_endpoint_and_is_linked_from_every_page(client,
     for url in schema_links:
         validator_at(client, url)
     for url in ("/", StrategyElement.objects.get(code="T-S2").get_absolute_url(), "/sok/"):
-        footer = client.get(url).content.decode().split('<footer class="site-footer">')[1]
+        footer = element_html(client.get(url).content.decode(), "footer", class_="site-footer")
         assert '<a href="/api/">Åpne data og API</a>' in footer, url
 
 

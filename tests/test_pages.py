@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement
 from strategy.text import render_markdown
-from tests.helpers import headings, main_html, normalise, page_text
+from tests.helpers import element_html, headings, main_html, normalise, page_text
 
 FRONT_PAGE = reverse("strategy:front-page")
 WHOLE_STRATEGY = reverse("strategy:whole-strategy")
@@ -114,11 +114,7 @@ def test_element_page_shows_its_context(client, strategy):
     element = StrategyElement.objects.get(code="T-S2")
     html = client.get(element.get_absolute_url()).content.decode()
     assert 'aria-label="Brødsmulesti"' in html
-    crumbs = html[
-        html.index('aria-label="Brødsmulesti"') : html.index(
-            "</nav>", html.index('aria-label="Brødsmulesti"')
-        )
-    ]
+    crumbs = element_html(html, "nav", aria_label="Brødsmulesti")
     for ancestor in ("Forside", "Innsatsområdene", "Transport og mobilitet"):
         assert ancestor in crumbs
     assert 'aria-current="page"' in crumbs

@@ -59,7 +59,7 @@ def whole_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf")),
     ):
-        call_command("loaddata", "strategy", verbosity=0)
+        call_command("load_strategy", "strategy", verbosity=0)
         try:
             response = Client().get(WHOLE)
             elements = list(StrategyElement.objects.exclude(kind=Kind.DOCUMENT).order_by("lft"))

@@ -189,9 +189,9 @@ def test_codes_are_stable_across_a_fixture_reload(strategy, tmp_path):
     exported = tmp_path / "strategy.json"
     call_command("export_strategy", output=str(exported), verbosity=0)
     StrategyElement.objects.all().delete()
-    call_command("loaddata", str(exported), verbosity=0)
+    call_command("load_strategy", str(exported), verbosity=0)
     assert dict(StrategyElement.objects.values_list("path", "code")) == before
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     assert dict(StrategyElement.objects.values_list("path", "code")) == before
 
 

@@ -180,7 +180,7 @@ def loaded_from_a_fixture_with_a_draft_parent(tmp_path):
     exported.write_text(json.dumps(data), encoding="utf-8")
     StrategyElement.objects.all().delete()
     DeletedElement.objects.all().delete()
-    call_command("loaddata", str(exported), verbosity=0)
+    call_command("load_strategy", str(exported), verbosity=0)
 
 
 def stored_flag_alone_says_hidden(tmp_path):
@@ -242,7 +242,7 @@ def loaded_from_a_fixture_whose_flags_say_hidden(tmp_path):
     exported.write_text(json.dumps(data), encoding="utf-8")
     StrategyElement.objects.all().delete()
     DeletedElement.objects.all().delete()
-    call_command("loaddata", str(exported), verbosity=0)
+    call_command("load_strategy", str(exported), verbosity=0)
 
 
 def loaded_by_load_strategy_into_an_empty_database(tmp_path):

@@ -14,7 +14,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement
-from tests.helpers import headings, main_html, page_text
+from tests.helpers import headings, main_html, page_text, status_of
 
 WHOLE_STRATEGY = reverse("strategy:whole-strategy")
 
@@ -170,7 +170,7 @@ def test_favicon_and_touch_icon(client, strategy):
     html = html_of(client, "/")
     for icon in ("icons/favicon.ico", "icons/favicon.svg", "icons/apple-touch-icon.png"):
         assert f'href="/static/{icon}"' in html
-        assert client.get(f"/static/{icon}").status_code == 200
+        assert status_of(client, f"/static/{icon}") == 200
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/icons/favicon.ico"

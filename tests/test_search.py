@@ -363,7 +363,7 @@ def test_results_come_in_pages_of_twenty(client, strategy):
 def test_search_survives_a_later_migration_that_rebuilds_the_table(client):
     """Bug prevented: a later migration altering the element table (SQLite copies the table and
     drops the old one, and its triggers with it) leaving search silently out of step."""
-    call_command("loaddata", "strategy", verbosity=0)
+    call_command("load_strategy", "strategy", verbosity=0)
     old_field = StrategyElement._meta.get_field("title")
     new_field = copy.deepcopy(old_field)
     new_field.max_length = 600

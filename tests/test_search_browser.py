@@ -30,7 +30,7 @@ def site(chromium, django_db_setup, django_db_blocker):
     """The portal with the real strategy and the starting synonyms on 127.0.0.1, started after
     Playwright (see tests/test_accessibility.py for why)."""
     with django_db_blocker.unblock():
-        call_command("loaddata", "strategy", verbosity=0)
+        call_command("load_strategy", "strategy", verbosity=0)
         install_starting_synonyms(SynonymGroup)
         urls = {
             code: StrategyElement.objects.get(code=code).get_absolute_url()

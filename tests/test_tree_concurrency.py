@@ -29,7 +29,7 @@ def run(args: list[str], database_url: str, timeout: float) -> subprocess.Comple
 
 
 def prepare(database_url: str) -> set[str]:
-    for command in (["migrate", "--noinput", "-v0"], ["loaddata", "strategy", "-v0"]):
+    for command in (["migrate", "--noinput", "-v0"], ["load_strategy", "strategy", "-v0"]):
         result = run([sys.executable, "manage.py", *command], database_url, timeout=300)
         assert result.returncode == 0, result.stderr
     state = verify(database_url)
@@ -165,5 +165,5 @@ def test_saving_a_copy_read_before_a_move_elsewhere_renames_its_whole_subtree(st
     exported = tmp_path / "strategy.json"
     call_command("export_strategy", output=str(exported), verbosity=0)
     StrategyElement.objects.all().delete()
-    call_command("loaddata", str(exported), verbosity=0)  # refused before the fix
+    call_command("load_strategy", str(exported), verbosity=0)  # refused before the fix
     assert StrategyElement.objects.get(code="KM-S1").path.startswith("innsatsomrader/klima/")

@@ -1,7 +1,8 @@
 """Bad content never gets in, whatever the door: the admin form, drag and drop, a fixture
-(``loaddata``) or a JSON import (``import_strategy_json``) all run the model's own validation
-(``full_clean()``: field validators, tree rules, reserved slugs, the code pattern, link schemes)
-and refuse with a Norwegian message, changing nothing."""
+(``load_strategy``; Django's ``loaddata`` row by row) or a JSON import
+(``import_strategy_json``) all run the model's own validation (``full_clean()``: field
+validators, tree rules, reserved slugs, the code pattern, link schemes) and refuse with a
+Norwegian message, changing nothing."""
 
 import json
 
@@ -77,7 +78,7 @@ def refused_fixture(tmp_path, data) -> str:
     path = tmp_path / "odelagt.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(CommandError) as refused:
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_strategy", str(path), verbosity=0)
     message = str(refused.value)
     assert "ble ikke lastet, og databasen er uendret" in message
     assert str(path) in message
@@ -92,7 +93,7 @@ def test_a_fixture_with_a_bad_element_is_refused_whole(db, tmp_path, case, datab
     /r/<code>/ can never reach, a NUL (PostgreSQL refuses it with an English traceback) or an
     over-long title - because a fixture skipped the model's validation."""
     if database == "with the strategy":
-        call_command("loaddata", "strategy", verbosity=0)
+        call_command("load_strategy", "strategy", verbosity=0)
     before = database_state()
     data = fixture_data()
     field, value, expected = BAD_ELEMENT_VALUES[case]
@@ -143,7 +144,7 @@ def test_a_fixture_with_mailto_and_https_source_links_loads(db, tmp_path):
     sources[0]["fields"]["url"] = "mailto:post@osloregionen.no"
     path = tmp_path / "ok.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    call_command("loaddata", str(path), verbosity=0)
+    call_command("load_strategy", str(path), verbosity=0)
     assert Source.objects.get(pk=sources[0]["pk"]).url == "mailto:post@osloregionen.no"
 
 

@@ -133,7 +133,7 @@ def verify() -> dict:
     before = numbers()
     StrategyElement.objects.rebuild()
     after = numbers()
-    # The integrity check loaddata runs: nested set, stored paths and stored public flags.
+    # The integrity check load_strategy runs: nested set, stored paths and stored public flags.
     problems = tree_problems(list(StrategyElement.objects.order_by("tree_id", "lft", "pk")))
     codes = list(StrategyElement.objects.values_list("code", flat=True))
     return {

@@ -83,7 +83,7 @@ class ForwardedForWatchMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.NUM_PROXIES == 0 and "HTTP_X_FORWARDED_FOR" in request.META:
+        if settings.NUM_PROXIES == 0 and "x-forwarded-for" in request.headers:
             notice_forwarded_for(request.META.get("REMOTE_ADDR", ""))
         return self.get_response(request)
 
@@ -95,7 +95,7 @@ def client_ip(request: HttpRequest) -> str:
     if settings.NUM_PROXIES > 0:
         forwarded = [
             part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for part in request.headers.get("x-forwarded-for", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= settings.NUM_PROXIES:

@@ -865,7 +865,7 @@ class StrategyElement(MPTTModel):
         return self.kind != Kind.DOCUMENT or bool(getattr(user, "is_superuser", False))
 
     def ensure_baseline(self) -> None:
-        """Content loaded before loads were recorded in the history (see the ``loaddata``
+        """Content loaded before loads were recorded in the history (see the ``load_strategy``
         command) has no version yet; keep its state as the first version before an editor's
         first change, so that it can be compared with and restored. It is nobody's edit: no
         user."""
