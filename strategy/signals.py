@@ -115,7 +115,7 @@ def element_saved(sender, instance: StrategyElement, raw: bool = False, **kwargs
 
 @receiver(post_delete, sender=StrategyElement)
 def element_deleted(sender, instance: StrategyElement, **kwargs) -> None:
-    # ``was_public`` is read from the database for every deleted row (pre_delete, models.py).
+    # ``was_public`` is read from the database for every deleted row (pre_delete, models).
     if getattr(instance, "was_public", True):
         ContentVersion.bump()
 

@@ -17,11 +17,9 @@ from ..models import (
     StrategyElement,
     allowed_child_kinds,
 )
-from . import changelist as editor_tree
-from . import deletion, editor, locking
-from . import moves as editor_moves
-from . import widgets as editor_widgets
+from . import changelist, deletion, editor, locking, moves
 from .drafts import PendingChangeAdmin
+from .widgets import MarkdownPreviewTextarea, TitleTextarea, body_preview, one_line
 
 admin.site.site_header = "Osloregionen – redaksjon"
 admin.site.site_title = "Osloregionen – redaksjon"
@@ -55,8 +53,8 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
         model = StrategyElement
         fields = ("parent", "kind", "code", "title", "slug", "body", "is_published")
         widgets = {
-            "title": editor_widgets.TitleTextarea,
-            "body": editor_widgets.MarkdownPreviewTextarea,
+            "title": TitleTextarea,
+            "body": MarkdownPreviewTextarea,
         }
 
     def __init__(self, data=None, *args, **kwargs):
@@ -91,7 +89,7 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             self.initial["kind"] = allowed[0]
 
     def clean_title(self) -> str:
-        return editor_widgets.one_line(self.cleaned_data.get("title", ""))
+        return one_line(self.cleaned_data.get("title", ""))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -145,7 +143,7 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     form = StrategyElementForm
     list_display = ("tree_actions", "indented_title", "kind", "status", "row_links")
     list_display_links = ("indented_title",)
-    list_filter = ("kind", "is_published", editor_tree.PartFilter)
+    list_filter = ("kind", "is_published", changelist.PartFilter)
     search_fields = ("title", "body", "code")
     # The tree's order is the only order: no column sorts the list.
     sortable_by = ()
@@ -171,39 +169,39 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         return super().get_queryset(request).select_related("pending_change")
 
     def get_changelist(self, request, **kwargs):
-        return editor_tree.TreeChangeList
+        return changelist.TreeChangeList
 
     def _build_tree_structure(self, queryset):
         # mptt's script would fold rows on the client and remember it; the lazy tree opens
-        # and closes rows with links instead (editor_tree), so the script only drags.
+        # and closes rows with links instead (changelist), so the script only drags.
         return {}
 
     def view_on_site(self, obj):
         """Only published elements have a public page."""
         return obj.get_absolute_url() if obj.is_published else None
 
-    # The columns of the lazy tree; editor_tree draws them (one string per cell: the list
+    # The columns of the lazy tree; changelist draws them (one string per cell: the list
     # shows hundreds of rows, and Django's per-cell helpers dominate its time).
 
     @admin.display(description="åpne")
     def tree_actions(self, item):
-        return editor_tree.tree_cell(item)
+        return changelist.tree_cell(item)
 
     @admin.display(description="tittel")
     def indented_title(self, item):
-        return editor_tree.title_cell(item)
+        return changelist.title_cell(item)
 
     @admin.display(description="status")
     def status(self, obj):
-        return editor_tree.status_cell(obj)
+        return changelist.status_cell(obj)
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):
-        return editor_tree.checkbox_cell(obj, helpers.ACTION_CHECKBOX_NAME)
+        return changelist.checkbox_cell(obj, helpers.ACTION_CHECKBOX_NAME)
 
     @admin.display(description="handlinger")
     def row_links(self, obj):
-        return editor_tree.actions_cell(obj)
+        return changelist.actions_cell(obj)
 
     def get_urls(self):
         def wrap(view):
@@ -220,14 +218,14 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
                 wrap(deletion.restore_deleted),
                 name=f"{name}_restore_deleted",
             ),
-            path("flytt/", wrap(editor_moves.move_step), name=f"{name}_move_step"),
-            path("flytt/angre/", wrap(editor_moves.undo), name=f"{name}_move_undo"),
+            path("flytt/", wrap(moves.move_step), name=f"{name}_move_step"),
+            path("flytt/angre/", wrap(moves.undo), name=f"{name}_move_undo"),
             path(
                 "forhandsvis-tekst/",
-                wrap(editor_widgets.body_preview),
+                wrap(body_preview),
                 name=f"{name}_body_preview",
             ),
-            path("<int:object_id>/flytt/", wrap(editor_moves.move_to), name=f"{name}_move_to"),
+            path("<int:object_id>/flytt/", wrap(moves.move_to), name=f"{name}_move_to"),
             path("<int:object_id>/forhandsvis/", wrap(editor.preview), name=f"{name}_preview"),
             path("<int:object_id>/publiser/", wrap(editor.publish_view), name=f"{name}_publish"),
             path(
@@ -258,7 +256,7 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     def _move_node(self, request):
         # Drag and drop: the same model verb, message and undo as the move buttons, with the
         # versions the list showed (optimistic locking).
-        return editor_moves.drag_and_drop(self, request)
+        return moves.drag_and_drop(self, request)
 
     # Deleting: the document only by a superuser, a large subtree only with its code --------
 
@@ -302,7 +300,7 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
                 "admin:strategy_strategyelement_publish", args=[obj.pk]
             )
             context["take_down_field"] = TAKE_DOWN_FIELD
-            context.update(editor_moves.form_context(request, obj))
+            context.update(moves.form_context(request, obj))
             if draft is not None:
                 context["discard_url"] = (
                     reverse("admin:strategy_pendingchange_discard", args=[draft.pk])

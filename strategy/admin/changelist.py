@@ -3,7 +3,7 @@ the elements under a node only when the editor opens it (a plain link, ``?apne=1
 page stays small and fast however big the strategy grows. A search or a filter (type, published,
 part of the strategy) shows every matching element instead.
 
-The admin (strategy/admin.py) uses ``TreeChangeList`` as its changelist and reads the
+The admin (strategy/admin/__init__.py) uses ``TreeChangeList`` as its changelist and reads the
 attributes it puts on each row (``urls``, ``tree_toggle``, ``can_move_up``, ``can_move_down``)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ OPEN_PARAM = "apne"
 DEFAULT_OPEN_LEVELS = 2
 # A list of opened elements longer than this is a crafted URL, not an editor's clicks.
 MAX_OPEN = 500
-# The move buttons of the rows post «<id>:opp» or «<id>:ned» in this field (editor_moves).
+# The move buttons of the rows post «<id>:opp» or «<id>:ned» in this field (admin/moves.py).
 STEP_PARAM = "flytt"
 MOVE_FORM_ID = "strategy-move-form"
 

@@ -3,7 +3,7 @@ unpublished edits, who saved them, when and what they change, with «Forhåndsvi
 and «Forkast utkast». Discarding asks first, shows what is thrown away, and goes through
 ``PendingChange.discard`` (kept in the draft's history).
 
-The admin (strategy/admin.py) registers ``PendingChangeAdmin``."""
+The admin (strategy/admin/__init__.py) registers ``PendingChangeAdmin``."""
 
 from __future__ import annotations
 

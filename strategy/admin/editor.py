@@ -1,5 +1,5 @@
 """The secretariat's editing views beside Django's admin: preview, publish, history, compare and
-restore. The admin (strategy/admin.py) wires them into its URLs and checks nothing itself;
+restore. The admin (strategy/admin/__init__.py) wires them into its URLs and checks nothing itself;
 every view here checks the editor's permissions."""
 
 from __future__ import annotations

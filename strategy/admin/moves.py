@@ -3,7 +3,7 @@ ordinary forms (they work by keyboard and without JavaScript), next to django-mp
 drop. Every way ends in the same model verb (``StrategyElement.objects.move_element`` and its
 variants) and in the same Norwegian message naming what moved where, with a one-click undo.
 
-The admin (strategy/admin.py) wires these views into its URLs; each checks the editor's
+The admin (strategy/admin/__init__.py) wires these views into its URLs; each checks the editor's
 permission to change the element."""
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from ..models import Move, Placement, StrategyElement, allowed_parent_kinds
-from . import changelist as editor_tree
+from . import changelist
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
 
 NEXT_PARAM = "neste"
-STEP_PARAM = editor_tree.STEP_PARAM
+STEP_PARAM = changelist.STEP_PARAM
 STEPS = {"opp": "move_up", "ned": "move_down"}
 # The positions of mptt's drag and drop (draggable-admin.js).
 DRAG_POSITIONS = ("last-child", "left", "right")
@@ -71,7 +71,7 @@ def _next_url(request: HttpRequest) -> str:
 def _back_to(request: HttpRequest, element: StrategyElement) -> HttpResponseRedirect:
     target = _next_url(request)
     if target.split("?")[0] == _changelist_url():
-        return HttpResponseRedirect(editor_tree.open_url(target, element))
+        return HttpResponseRedirect(changelist.open_url(target, element))
     return HttpResponseRedirect(target)
 
 
