@@ -134,3 +134,15 @@ def pdf_cache_in_a_temporary_folder(tmp_path_factory):
     from django.conf import settings
 
     settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Django's PBKDF2 hashes a password in ~0.5 s on this machine, and the login, lockout and
+    password-change tests hash dozens: tests check who may log in, not how strong the hash is
+    (production keeps settings.PASSWORD_HASHERS; the subprocess checks of production settings
+    do not see this override)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
