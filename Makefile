@@ -67,7 +67,7 @@ pdf-tools:
 	$(call install_missing,for PDF og strategikart,PDF-ene og strategikartet)
 
 
-# Search splits Norwegian compounds with Debian's hunspell-no (strategy/language.py); the path
+# Search splits Norwegian compounds with Debian's hunspell-no (strategy/search/language.py); the path
 # can be set with HUNSPELL_NB_DICTIONARY (without .dic/.aff). Same pattern as browser-tools.
 HUNSPELL_NB_DICTIONARY ?= /usr/share/hunspell/nb_NO
 .PHONY: search-tools

@@ -251,7 +251,7 @@ def main() -> None:
 
     from strategy.models import SynonymGroup
     from strategy.models.vocabulary import install_starting_synonyms
-    from strategy.search import rebuild_vocabulary, search_page, suggest
+    from strategy.search.engine import rebuild_vocabulary, search_page, suggest
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

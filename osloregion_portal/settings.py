@@ -107,15 +107,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # One line per request (REQUEST_LOG below).
-    "strategy.middleware.RequestLogMiddleware",
+    "strategy.infrastructure.middleware.RequestLogMiddleware",
     # Before the page cache: it must see every request, also those served from memory.
-    "strategy.middleware.ForwardedForWatchMiddleware",
+    "strategy.infrastructure.middleware.ForwardedForWatchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the page cache: the licence and CORS headers go on API answers from memory too.
-    "strategy.opendata.OpenDataHeadersMiddleware",
+    "strategy.public_site.opendata.OpenDataHeadersMiddleware",
     # Right after whitenoise: a page served from memory skips everything behind it.
-    "strategy.caching.PublicPageCacheMiddleware",
+    "strategy.infrastructure.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,9 +127,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so that its response hook runs first and picks the admin policy.
-    "strategy.middleware.AdminContentSecurityPolicyMiddleware",
+    "strategy.infrastructure.middleware.AdminContentSecurityPolicyMiddleware",
     # Inside the CSP middleware, so that its 400 gets the admin's policy too.
-    "strategy.middleware.AdminQueryMiddleware",
+    "strategy.infrastructure.middleware.AdminQueryMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -147,7 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "strategy.context_processors.portal",
+                "strategy.infrastructure.context_processors.portal",
             ],
         },
     },
@@ -171,7 +171,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server that is unreachable (not refusing) would otherwise hold a worker for minutes
-    # per request; with this, its pages from memory still go out (strategy/caching.py).
+    # per request; with this, its pages from memory still go out (infrastructure/caching.py).
     # ?connect_timeout=… in DATABASE_URL overrides it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
@@ -209,7 +209,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Search splits Norwegian compounds with Debian's hunspell-no dictionary (strategy/language.py):
+# Search splits Norwegian compounds with Debian's hunspell-no dictionary (search/language.py):
 # the path of nb_NO.dic/.aff without the extension.
 HUNSPELL_NB_DICTIONARY = os.environ.get("HUNSPELL_NB_DICTIONARY", "/usr/share/hunspell/nb_NO")
 
@@ -299,11 +299,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "strategy/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "strategy.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "strategy.infrastructure.middleware.client_ip"
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: use the peer address).
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 
-# Rendered public pages, per process, keyed on the content version (strategy/caching.py).
+# Rendered public pages, per process, keyed on the content version (infrastructure/caching.py).
 # In production a worker trusts the version it read for this many seconds (no query at all
 # for a page from memory); an edit reaches every reader within that time.
 CONTENT_VERSION_MAX_AGE = float(
@@ -325,5 +325,5 @@ CACHES = {
 }
 
 # «Last ned PDF»: each PDF is made once per content version and kept here, shared by every
-# worker (strategy/pdf.py). Must be writable by the app; old versions are removed.
+# worker (strategy/public_site/pdf.py). Must be writable by the app; old versions are removed.
 PDF_CACHE_DIR = Path(os.environ.get("DJANGO_PDF_CACHE_DIR", BASE_DIR / "var" / "pdf"))

@@ -6,5 +6,5 @@ urlpatterns = [
     path("", include("strategy.urls")),
 ]
 
-handler404 = "strategy.views.not_found"
-handler500 = "strategy.health.server_error"
+handler404 = "strategy.public_site.page.not_found"
+handler500 = "strategy.infrastructure.health.server_error"

@@ -71,7 +71,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from strategy.integrity import tree_problems
+    from strategy.infrastructure.integrity import tree_problems
     from strategy.models import StrategyElement
     from tests.admin_helpers import make_editor
     from tests.factories import build_generated_tree

@@ -6,7 +6,7 @@ from django.db.models.signals import post_migrate
 def repair_search_index(sender, using="default", **kwargs) -> None:
     from django.db import connections
 
-    from .search_schema import ensure_sqlite_triggers
+    from .search.schema import ensure_sqlite_triggers
 
     ensure_sqlite_triggers(connections[using])
 
@@ -16,9 +16,10 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategi"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
-        from .roles import ensure_editor_group
-        from .search_schema import register_sqlite_functions
+        from . import signals  # noqa: F401
+        from .admin.roles import ensure_editor_group
+        from .infrastructure import checks  # noqa: F401
+        from .search.schema import register_sqlite_functions
 
         # Connected for every app's post_migrate: the auth permissions this needs are created by
         # the auth app's own handler, which runs before ours only for the later senders.

@@ -127,7 +127,7 @@ def element_saved(sender, instance: StrategyElement, raw: bool = False, **kwargs
 
 @receiver(post_delete, sender=StrategyElement)
 def element_deleted(sender, instance: StrategyElement, **kwargs) -> None:
-    # ``was_public`` is read from the database for every deleted row (pre_delete, models.py).
+    # ``was_public`` is read from the database for every deleted row (pre_delete, models).
     if getattr(instance, "was_public", True):
         ContentVersion.bump()
 
@@ -147,7 +147,7 @@ def source_changed(sender, instance: Source, raw: bool = False, **kwargs) -> Non
 @receiver(post_save, sender=StrategyElement, dispatch_uid="strategy-search-words")
 def add_search_words(sender, instance: StrategyElement, **kwargs) -> None:
     """Also for loaddata (raw saves): "Mente du …?" and compounds read these words. A draft's
-    words too: a suggestion is offered only where a public element has the word (search.py's
+    words too: a suggestion is offered only where a public element has the word (search/sql.py's
     VISIBLE), so it never reveals a draft, and appears as soon as the draft is published."""
     SearchWord.objects.add_words_of([instance.title, instance.body])
 

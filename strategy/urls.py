@@ -1,11 +1,11 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import (
+from .infrastructure import health
+from .public_site import (
     accessibility,
     dcat,
     edition_urls,
-    health,
     map_pages,
     opendata,
     pdf,
@@ -14,7 +14,7 @@ from . import (
     sitemaps,
     views,
 )
-from .converters import CodeConverter, ElementPathConverter
+from .public_site.converters import CodeConverter, ElementPathConverter
 
 register_converter(ElementPathConverter, "element_path")
 register_converter(CodeConverter, "code")
@@ -52,7 +52,7 @@ urlpatterns = [
     path("pdf/strategien.pdf", pdf.strategy_pdf, name="strategy-pdf"),
     path("pdf/<code:code>.pdf", pdf.element_pdf, name="element-pdf"),
     path("favicon.ico", views.favicon, name="favicon"),
-    # The editions: /r/<periode>/<kode>/…, /utgaver/… (strategy/edition_urls.py).
+    # The editions: /r/<periode>/<kode>/…, /utgaver/… (strategy/public_site/edition_urls.py).
     *edition_urls.patterns(),
     path("api/strategi.json", opendata.strategy_json, name="strategy-json"),
     path("api/strategi.csv", opendata.elements_csv, name="elements-csv"),

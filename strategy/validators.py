@@ -1,6 +1,6 @@
 """The rules for what may be stored in a field of the strategy, one function each.
 
-They are attached to the model fields (strategy/models.py), so every door runs them through the
+They are attached to the model fields (strategy/models/), so every door runs them through the
 model's ``full_clean()``: the admin form, drag and drop, ``loaddata`` and
 ``import_strategy_json``. The rules about an element's place in the tree (kinds, reserved
 slugs at the top, permanent codes) are in ``StrategyElement.clean()``.

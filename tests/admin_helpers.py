@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from strategy.integrity import tree_problems
+from strategy.infrastructure.integrity import tree_problems
 from strategy.models import StrategyElement
 
 CHANGELIST = "admin:strategy_strategyelement_changelist"

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -192,7 +193,7 @@ def running_chromium() -> Iterator[object]:
 
 
 @contextmanager
-def live_site(django_db_blocker, prepare: Callable[[], None]) -> Iterator[str]:
+def live_site(django_db_blocker, prepare: Callable[[], None], chromium) -> Iterator[str]:
     """The portal with the data ``prepare`` stores, served on 127.0.0.1 for a whole test
     module (pytest-django's ``live_server`` fixture would flush the database after each test),
     flushed afterwards.
@@ -200,7 +201,11 @@ def live_site(django_db_blocker, prepare: Callable[[], None]) -> Iterator[str]:
     Start it after Playwright: while Playwright runs, Django keeps a separate set of database
     connections (its connections are per context, and Playwright switches the context), and
     the tests' connection must be the one closed here, or PostgreSQL refuses to drop the test
-    database ("is being accessed by other users")."""
+    database ("is being accessed by other users").
+
+    Chromium is closed before the server stops: its kept-alive connections hold request
+    threads open, and a request thread that ends after the server gave the test database
+    connection back closes a connection it may no longer share (an error in a later test)."""
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
@@ -210,6 +215,10 @@ def live_site(django_db_blocker, prepare: Callable[[], None]) -> Iterator[str]:
             with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
                 yield server.url
         finally:
+            chromium.close()
+            for thread in threading.enumerate():
+                if thread.name.endswith("(process_request_thread)"):
+                    thread.join(timeout=10)
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
             connections.close_all()

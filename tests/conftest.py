@@ -120,9 +120,9 @@ def editor_client(client, editor, strategy):
 @pytest.fixture(autouse=True)
 def fresh_worker_process(monkeypatch):
     """Each test starts as a new worker process: what one test's requests taught the process
-    (strategy/deployment.py, e.g. an X-Forwarded-For without a trusted proxy) must not show
-    up in another test's /helse/."""
-    from strategy import deployment
+    (strategy/infrastructure/deployment.py, e.g. an X-Forwarded-For without a trusted proxy) must
+    not show up in another test's /helse/."""
+    from strategy.infrastructure import deployment
 
     monkeypatch.setattr(deployment, "seen_in_this_process", {})
 
@@ -134,3 +134,15 @@ def pdf_cache_in_a_temporary_folder(tmp_path_factory):
     from django.conf import settings
 
     settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Django's PBKDF2 hashes a password in ~0.5 s on this machine, and the login, lockout and
+    password-change tests hash dozens: tests check who may log in, not how strong the hash is
+    (production keeps settings.PASSWORD_HASHERS; the subprocess checks of production settings
+    do not see this override)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

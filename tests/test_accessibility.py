@@ -38,7 +38,7 @@ def site(chromium, django_db_setup, django_db_blocker):
     crawled once and every test below reads the same crawl (started after Playwright, see
     ``browser.live_site``)."""
     with browser.live_site(
-        django_db_blocker, lambda: call_command("load_strategy", "strategy", verbosity=0)
+        django_db_blocker, lambda: call_command("load_strategy", "strategy", verbosity=0), chromium
     ) as url:
         yield url
 

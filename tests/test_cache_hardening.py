@@ -14,7 +14,7 @@ from django.db import OperationalError, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from strategy.caching import PublicPage
+from strategy.infrastructure.caching import PublicPage
 from strategy.models import ContentVersion, StrategyElement
 from tests.test_security import production_env, run_python
 
@@ -152,10 +152,12 @@ def settled_before(monkeypatch, moment: datetime.datetime) -> None:
     """Content and code last changed before ``moment``, as they must have when the clock is
     moved to it: otherwise (a run after that moment) their real change times would be
     Last-Modified on both sides of midnight."""
-    import strategy.caching
+    import strategy.infrastructure.caching
 
-    code_hash, _ = strategy.caching.code_fingerprint()
-    monkeypatch.setattr(strategy.caching, "code_fingerprint", lambda: (code_hash, moment))
+    code_hash, _ = strategy.infrastructure.caching.code_fingerprint()
+    monkeypatch.setattr(
+        strategy.infrastructure.caching, "code_fingerprint", lambda: (code_hash, moment)
+    )
     ContentVersion.objects.update(changed_at=moment)
 
 
@@ -378,10 +380,12 @@ def test_a_worker_that_found_the_database_down_does_not_wait_for_it_again_at_onc
     """Bug prevented: during an outage every request, even for a page in memory, waiting
     for its own connection attempt (up to connect_timeout), so that the workers stall."""
     settings.CONTENT_VERSION_MAX_AGE = 60
-    monkeypatch.setattr("strategy.caching._last_read", None)
+    monkeypatch.setattr("strategy.infrastructure.caching._last_read", None)
     url = StrategyElement.objects.get(code="T-S2").get_absolute_url()
     page = client.get(url)
-    monkeypatch.setattr("strategy.caching._last_read", None)  # the version is due again
+    monkeypatch.setattr(
+        "strategy.infrastructure.caching._last_read", None
+    )  # the version is due again
     attempts = []
     client.raise_request_exception = False
     with database_refusing(attempts):

@@ -20,8 +20,8 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 from rdflib import RDF, Graph, Namespace
 
-from strategy import citation
 from strategy.models import Kind, StrategyElement
+from strategy.public_site import citation
 from tests.helpers import page_text, status_of
 from tests.test_security import STRICT_CSP
 

@@ -149,7 +149,9 @@ def test_production_micro_cache_needs_no_query_and_expires(
 ):
     """Bug prevented: a version cache that serves an old page forever after an edit, or one
     that still queries the database on every hit (no gain)."""
-    monkeypatch.setattr("strategy.caching._last_read", None)  # nothing from other tests
+    monkeypatch.setattr(
+        "strategy.infrastructure.caching._last_read", None
+    )  # nothing from other tests
     settings.CONTENT_VERSION_MAX_AGE = 0.5
     client.get(FRONT_PAGE)
     with django_assert_num_queries(0):

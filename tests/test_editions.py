@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from strategy.integrity import tree_problems
+from strategy.infrastructure.integrity import tree_problems
 from strategy.models import (
     Edition,
     EditionStatus,

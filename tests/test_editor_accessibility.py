@@ -79,7 +79,7 @@ def prepare() -> None:
 
 @pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
-    with browser.live_site(django_db_blocker, prepare) as url:
+    with browser.live_site(django_db_blocker, prepare, chromium) as url:
         yield url
 
 

@@ -1,8 +1,8 @@
-"""Differences an editor can read (strategy/diffs.py): publish, compare and restore mark the
+"""Differences an editor can read (strategy/admin/diffs.py): publish, compare and restore mark the
 words that changed, struck through and underlined with a spoken label, not whole fields and not
 by colour alone."""
 
-from strategy.diffs import Piece, render_side, word_diff
+from strategy.admin.diffs import Piece, render_side, word_diff
 from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, form_fields
 from tests.editor_helpers import compare_cells, heard, seen

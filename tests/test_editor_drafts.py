@@ -1,4 +1,4 @@
-"""Drafts an editor can manage (strategy/editor_drafts.py): the list of pending drafts, «Forkast
+"""Drafts an editor can manage (strategy/admin/drafts.py): the list of pending drafts, «Forkast
 utkast» with a confirmation and history, and the drafts marked in the element list."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The element form, safe by default (strategy/editor_widgets.py, change_form.html): a published
+"""The element form, safe by default (strategy/admin/widgets.py, change_form.html): a published
 element's first and primary button saves a draft, «Lagre og publiser nå» says it goes live at
 once, the title is a wide multi-line box, and the body has a preview rendered and sanitised as
 on the public page."""

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from strategy.editor import compare_rows
+from strategy.admin.editor import compare_rows
 from strategy.models import Source, StrategyElement
 from tests.admin_helpers import admin_url, form_fields, make_editor
 

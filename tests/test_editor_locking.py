@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from strategy.editor_tree import open_url
+from strategy.admin.changelist import open_url
 from strategy.models import (
     PendingChange,
     StaleVersion,

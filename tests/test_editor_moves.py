@@ -1,4 +1,4 @@
-"""Moving elements without a mouse (strategy/editor_moves.py): «Flytt opp», «Flytt ned» and
+"""Moving elements without a mouse (strategy/admin/moves.py): «Flytt opp», «Flytt ned» and
 «Flytt til …» as plain forms, drag and drop, all through the same model verb, each ending in a
 Norwegian message naming what moved where, with a one-click undo."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from strategy.editor_tree import OPEN_PARAM
+from strategy.admin.changelist import OPEN_PARAM
 from strategy.models import Kind, Placement, StrategyElement
 from tests.admin_helpers import (
     admin_url,

@@ -1,10 +1,10 @@
-"""The editors' element list as a lazy tree (strategy/editor_tree.py): the top levels first, a
+"""The editors' element list as a lazy tree (strategy/admin/changelist.py): the top levels first, a
 subtree on demand, filters and search showing every match, a fixed number of queries at 5,000
 elements, and every row's actions."""
 
 import re
 
-from strategy.editor_tree import DEFAULT_OPEN_LEVELS
+from strategy.admin.changelist import DEFAULT_OPEN_LEVELS
 from strategy.models import PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, assert_tree_intact
 from tests.editor_helpers import get

@@ -6,7 +6,8 @@ public site has no other method, and the admin's POST forms are covered by its o
 Allowed answers: 200, 301, 302 (admin pages redirect to the login), 304, 404 and 410 - and
 405 for the one URL that only takes POST (the admin's logout), 400 and 501 from the oEmbed
 provider (a missing parameter, a format other than JSON), and 400 for an admin URL whose query
-string has a NUL (which PostgreSQL cannot take, strategy.middleware.AdminQueryMiddleware).
+string has a NUL (which PostgreSQL cannot take,
+strategy.infrastructure.middleware.AdminQueryMiddleware).
 """
 
 import re

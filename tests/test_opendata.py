@@ -20,7 +20,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from strategy.models import DeletedElement, ElementPath, Source, StrategyElement
-from strategy.opendata import CSV_COLUMNS, PUBLISHER, import_tree
+from strategy.public_site.opendata import CSV_COLUMNS, PUBLISHER, import_tree
 from tests.helpers import element_html, main_html, page_text
 from tests.test_tree import assert_tree_consistent
 

@@ -30,7 +30,7 @@ def test_health_answers_503_when_the_database_fails(client, db, monkeypatch):
         def cursor(self):
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr("strategy.health.connection", BrokenConnection())
+    monkeypatch.setattr("strategy.infrastructure.health.connection", BrokenConnection())
     response = client.get(reverse("strategy:health"))
     assert response.status_code == 503
     assert response.json()["status"] == "feil"

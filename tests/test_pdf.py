@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from strategy import citation, pdf
 from strategy.models import ContentVersion, Kind, StrategyElement
+from strategy.public_site import citation, pdf
 from strategy.text import render_markdown
 from tests.helpers import normalise, page_text
 

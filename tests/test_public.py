@@ -19,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from strategy.integrity import tree_problems
+from strategy.infrastructure.integrity import tree_problems
 from strategy.models import DeletedElement, ElementPath, Kind, StrategyElement
 
 CODE = "T-S2"

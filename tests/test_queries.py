@@ -2,20 +2,20 @@
 
 from django.urls import reverse
 
-from strategy import pdf
 from strategy.models import Kind, StrategyElement
+from strategy.public_site import pdf
 from tests.factories import build_generated_tree
 
-# (page, expected queries): the content version (ETag, strategy/caching.py), then front page
-# and whole strategy = document + tree + sources; element page = element + its context +
-# sources; the strategy map (page, SVG, PNG) = document + the map's elements; a PDF from the
-# file cache = document (or the focus area) and no rendering. Once a worker has rendered a
-# page for the current content version, it answers from memory after the version query alone
+# (page, expected queries): the content version (ETag, strategy/infrastructure/caching.py), then
+# front page and whole strategy = document + tree + sources; element page = element + its context +
+# sources; the strategy map (page, SVG, PNG) = document + the map's elements; a PDF from the file
+# cache = document (or the focus area) and no rendering. Once a worker has rendered a page for the
+# current content version, it answers from memory after the version query alone
 # (CACHED_PAGE_QUERIES).
 PAGES = {
     "front-page": 4,
     "whole-strategy": 4,
-    # + the element's versions, for its public «Endringer» list (strategy/edition_pages.py)
+    # + the element's versions, for its public «Endringer» list (public_site/edition_pages.py)
     "section": 5,
     "focus-area": 5,
     "strategy-item": 5,

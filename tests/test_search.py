@@ -13,20 +13,19 @@ from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement, SynonymGroup
 from strategy.models.vocabulary import install_starting_synonyms
-from strategy.search import (
+from strategy.search.engine import (
     ALL,
     EXACT,
     MAX_QUERY_LENGTH,
     PART,
-    START_MARK,
-    STOP_MARK,
     clean_query,
     fts_match_sql,
     highlighted,
-    parse_query,
     search_page,
     tsquery_sql,
 )
+from strategy.search.sql import START_MARK, STOP_MARK
+from strategy.search.terms import parse_query
 from tests.factories import build_generated_tree
 from tests.helpers import main_html, page_text
 
@@ -283,7 +282,7 @@ def test_an_editors_markup_in_a_hit_is_shown_as_text(client, strategy):
 
 def test_the_index_follows_edits_and_deletes(client, strategy):
     """Bug prevented: a stale index that finds an element by its old title or finds deleted
-    elements (the triggers of search_schema.py)."""
+    elements (the triggers of search/schema.py)."""
     # Words that are no compounds: a part of them cannot find the element again.
     element = StrategyElement.objects.get(code="TT4")
     element.title = "Vannkvaliteten i indre akvatorium"
@@ -429,7 +428,7 @@ def test_compound_parts_rank_below_exact_matches(client, strategy):
 def test_parts_shorter_than_four_letters_do_not_count(client, strategy):
     """Bug prevented: "by" (2 letters) counting as a part, so that a search for an unknown
     compound starting with it lists every element about cities and regions."""
-    from strategy.language import compound_parts
+    from strategy.search.language import compound_parts
 
     assert compound_parts("byutviklingsplan") == ()  # "by" cannot be a part
     assert compound_parts("bussvei") == ()  # nor "vei" (3)
@@ -613,7 +612,7 @@ def test_the_two_databases_find_the_same_elements(client, synonyms, query):
 
 def test_the_stemmer_of_both_databases_is_snowball_norwegian():
     """Bug prevented: SQLite's stems drifting from PostgreSQL's norwegian configuration."""
-    from strategy.language import index_text, stem
+    from strategy.search.language import index_text, stem
 
     assert [stem(w) for w in ("bærekraften", "bærekraftig", "regionene", "regioner")] == [
         "bærekraft",
@@ -629,7 +628,7 @@ def test_python_stems_every_word_of_the_strategy_as_postgresql_does(strategy):
     """Bug prevented: the Python stemmer (SQLite's index, every query text) and PostgreSQL's
     norwegian configuration giving different stems, so a word found on one is missed on the
     other."""
-    from strategy.language import STOPWORDS, stem, words
+    from strategy.search.language import STOPWORDS, stem, words
 
     vocabulary = sorted(
         {w for e in StrategyElement.objects.all() for w in words(f"{e.title} {e.body}")}

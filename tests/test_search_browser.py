@@ -8,9 +8,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from django.test.utils import modify_settings
-from pytest_django.live_server_helper import LiveServer
 
 from strategy.models import StrategyElement, SynonymGroup
 from strategy.models.vocabulary import install_starting_synonyms
@@ -28,22 +25,19 @@ LISTBOX = "#sok-felt-forslag"
 @pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
     """The portal with the real strategy and the starting synonyms on 127.0.0.1, started after
-    Playwright (see tests/test_accessibility.py for why)."""
-    with django_db_blocker.unblock():
+    Playwright (see ``browser.live_site``)."""
+    urls = {}
+
+    def prepare() -> None:
         call_command("load_strategy", "strategy", verbosity=0)
         install_starting_synonyms(SynonymGroup)
-        urls = {
-            code: StrategyElement.objects.get(code=code).get_absolute_url()
+        urls.update(
+            (code, StrategyElement.objects.get(code=code).get_absolute_url())
             for code in ("T", "T-S1", "T-S2")
-        }
-        server = LiveServer("127.0.0.1:0")
-        try:
-            with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
-                yield server.url, urls
-        finally:
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            connections.close_all()
+        )
+
+    with browser.live_site(django_db_blocker, prepare, chromium) as url:
+        yield url, urls
 
 
 @pytest.fixture

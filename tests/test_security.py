@@ -224,7 +224,7 @@ def test_throttling_address_cannot_be_forged_through_x_forwarded_for(
 ):
     """Bug prevented: an attacker dodging the lockout by sending a new X-Forwarded-For with
     every guess, or everyone behind the proxy sharing one lockout."""
-    from strategy.middleware import client_ip
+    from strategy.infrastructure.middleware import client_ip
 
     settings.NUM_PROXIES = num_proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from strategy import strategy_map
 from strategy.models import Kind, StrategyElement
+from strategy.public_site import strategy_map
 from tests.helpers import main_html
 
 SVG = "{http://www.w3.org/2000/svg}"

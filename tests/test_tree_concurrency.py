@@ -145,7 +145,7 @@ def test_saving_a_copy_read_before_a_move_elsewhere_renames_its_whole_subtree(st
     did not notice. (Issue 11, point 7, exactly as reported.)"""
     from django.core.management import call_command
 
-    from strategy.integrity import tree_problems
+    from strategy.infrastructure.integrity import tree_problems
     from strategy.models import StrategyElement
 
     second_area = StrategyElement.objects.get(code="KM")  # focus area #2, loaded

@@ -30,7 +30,7 @@ django.setup()
 
 from django.core.exceptions import ValidationError  # noqa: E402
 
-from strategy.integrity import tree_problems  # noqa: E402
+from strategy.infrastructure.integrity import tree_problems  # noqa: E402
 from strategy.models import Kind, StrategyElement  # noqa: E402
 from strategy.tree import tree_lock  # noqa: E402
 

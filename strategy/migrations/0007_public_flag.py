@@ -12,7 +12,7 @@ The search read drafts through a partial index; it reads the flag now, so the in
 
 from django.db import migrations, models
 
-from strategy import search_schema
+from strategy.search import schema as search_schema
 from strategy.public import derive_public_flags, is_public_under
 
 

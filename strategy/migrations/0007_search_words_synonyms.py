@@ -6,7 +6,7 @@ stemmer on SQLite):
   pg_trgm index for "Mente du …?".
 - ``SynonymGroup`` (with history) and ``SynonymLink``, the rows search reads; the starting list
   of strategy/models/vocabulary.py.
-- SQLite's FTS5 index now holds Snowball stems (strategy/search_schema.py).
+- SQLite's FTS5 index now holds Snowball stems (strategy/search/schema.py).
 """
 
 import django.db.models.deletion
@@ -14,8 +14,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from strategy import search_schema
 from strategy.models.vocabulary import install_starting_synonyms, word_row
+from strategy.search import schema as search_schema
 
 
 def stem_sqlite_index(apps, schema_editor):
@@ -31,7 +31,7 @@ def drop_word_index(apps, schema_editor):
 
 
 def fill_words(apps, schema_editor):
-    from strategy.language import words
+    from strategy.search.language import words
 
     element_model = apps.get_model("strategy", "StrategyElement")
     word_model = apps.get_model("strategy", "SearchWord")

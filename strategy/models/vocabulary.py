@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
-from ..language import compound_parts, fold, stem, words
-from ..search_terms import synonym_key, target_patterns
+from ..search.language import compound_parts, fold, stem, words
+from ..search.terms import synonym_key, target_patterns
 
 MAX_WORD_LENGTH = 100
 

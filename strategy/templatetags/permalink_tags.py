@@ -1,9 +1,9 @@
 from django import template
 
-from strategy.citation import excerpt_of
+from strategy.infrastructure.origin import absolute_url as origin_url
 from strategy.models import StrategyElement
-from strategy.opendata import Urls
-from strategy.origin import absolute_url as origin_url
+from strategy.public_site.citation import excerpt_of
+from strategy.public_site.opendata import Urls
 
 register = template.Library()
 

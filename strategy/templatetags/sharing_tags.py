@@ -10,9 +10,9 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from strategy import citation, sharing
 from strategy.models import StrategyElement
-from strategy.opendata import LICENCE, Urls
+from strategy.public_site import citation, sharing
+from strategy.public_site.opendata import LICENCE, Urls
 
 register = template.Library()
 
@@ -63,7 +63,7 @@ def element_sharing(context, element: StrategyElement) -> Sharing:
                 edition.get_status_display(),
                 urls.absolute(reverse("strategy:editions")),
             ),
-            # The element page's «Endringer» (strategy/edition_pages.py) read its versions.
+            # The element page's «Endringer» (public_site/edition_pages.py) read its versions.
             published=context.get("published_on"),
             modified=context.get("changed_on"),
         )

@@ -1,9 +1,9 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from strategy import strategy_map
 from strategy.models import StrategyElement
-from strategy.presentation import ChildGroup, child_groups
+from strategy.public_site import strategy_map
+from strategy.public_site.presentation import ChildGroup, child_groups
 from strategy.text import render_body
 
 register = template.Library()

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from strategy.opendata import import_tree
+from strategy.public_site.opendata import import_tree
 
 
 class Command(BaseCommand):

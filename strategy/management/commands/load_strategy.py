@@ -23,7 +23,7 @@ from django.core.management.commands import loaddata
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from strategy.integrity import tree_problems
+from strategy.infrastructure.integrity import tree_problems
 from strategy.models import Source, StrategyElement
 from strategy.signals import COMPARED_ON_LOAD, loaded_row_label
 from strategy.validators import describe

@@ -1,0 +1,221 @@
+"""Public pages of the editions: the list (/utgaver/), each edition's front page, whole strategy
+and element pages under /utgaver/<periode>/, and the dated view of an element
+(/r/<periode>/<code>/<YYYY-MM-DD>/) with its word-level changes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from ..infrastructure.caching import public_page
+from ..models import MAX_PATH_LENGTH, DeletedElement, Edition, StrategyElement
+from . import citation, edition_pages, permalinks, views
+from .page import not_found, page_context
+
+
+def _public_edition(period: str) -> Edition | None:
+    edition = Edition.objects.filter(period=period).first()
+    return edition if edition is not None and edition.is_public else None
+
+
+def _visible_edition(request: HttpRequest, period: str) -> Edition | None:
+    """The edition a dated view may show this visitor: a public one to anyone, a draft
+    (utkast) only to the editors, who prepare it."""
+    edition = Edition.objects.filter(period=period).first()
+    if edition is None:
+        return None
+    if edition.is_public or request.user.has_perm("strategy.view_edition"):
+        return edition
+    return None
+
+
+def _editors_only(response: HttpResponse, edition: Edition) -> HttpResponse:
+    """A draft edition's page is the editors': never cached or indexed."""
+    if not edition.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def edition_list(request: HttpRequest) -> HttpResponse:
+    """Every public edition with its period, status and dates, newest first. Two queries."""
+    editions = list(
+        Edition.objects.exclude(status="utkast")
+        .select_related("replaced_by", "copied_from")
+        .order_by("-period")
+    )
+    return render(
+        request,
+        "strategy/editions/list.html",
+        {"editions": editions, **page_context()},
+    )
+
+
+def _edition_root(period: str) -> StrategyElement | None:
+    """The public document of a public edition."""
+    edition = _public_edition(period)
+    if edition is None:
+        return None
+    return StrategyElement.objects.public().filter(edition=edition, parent__isnull=True).first()
+
+
+@public_page
+def edition_front_page(request: HttpRequest, period: str) -> HttpResponse:
+    root = _edition_root(period)
+    if root is None:
+        return not_found(request)
+    return views.render_front_page(request, root)
+
+
+@public_page(query=(edition_pages.DAY_PARAMETER,))
+def edition_whole_strategy(request: HttpRequest, period: str) -> HttpResponse:
+    root = _edition_root(period)
+    if root is None:
+        return not_found(request)
+    return views.render_whole_strategy(request, root)
+
+
+@public_page(shows_today=True)
+def edition_element(request: HttpRequest, period: str, element_path: str) -> HttpResponse:
+    edition = _public_edition(period)
+    if edition is None or len(element_path) > MAX_PATH_LENGTH:
+        return not_found(request)
+    element = StrategyElement.objects.public().filter(edition=edition, path=element_path).first()
+    if element is None:
+        return permalinks.former_path(request, element_path, edition)
+    nodes = StrategyElement.objects.public().context_of(element).with_sources().linked()
+    if element.pk not in nodes:
+        return not_found(request)
+    return views.render_element_page(request, nodes[element.pk])
+
+
+def dated_element(request: HttpRequest, period: str, code: str, day: datetime.date) -> HttpResponse:
+    """/r/2025-2028/T-S2/2026-03-01/: the element as it stood at the end of that day (Oslo).
+    Before it existed (or was public): 404 saying so; after its deletion: 410."""
+    edition = _visible_edition(request, period)
+    if edition is None:
+        return not_found(request)
+    element = (
+        StrategyElement.objects.filter(edition=edition, code=code).select_related("edition").first()
+    )
+    # In a draft edition nothing is public; its editors see what is published in it.
+    shown = element is not None and (element.is_public or not edition.is_public)
+    if element is not None and not shown:
+        return not_found(request)
+    if day > edition_pages.today():
+        return _dated_not_found(request, code, day, "Datoen har ikke vært ennå.")
+    element_id = element.pk if element is not None else _deleted_element_id(edition, code)
+    if element_id is None:
+        return not_found(request)
+    versions = edition_pages.versions_of(element_id, element)
+    answer = edition_pages.as_of(versions, day)
+    if answer.status == 404:
+        return _dated_not_found(
+            request,
+            code,
+            day,
+            f"Elementet {code} fantes ikke i offentlig versjon {citation.norwegian_date(day)}.",
+        )
+    if answer.status == 410:
+        tombstone = DeletedElement.objects.filter(edition=edition, code=code).first()
+        if tombstone is None:
+            return not_found(request)
+        return permalinks.gone(request, tombstone)
+    version = answer.version
+    changes = edition_pages.public_changes(versions)
+    response = render(
+        request,
+        "strategy/editions/dated_element.html",
+        {
+            "strategy_edition": edition,
+            "element": element,
+            "code": code,
+            "day": day,
+            "day_label": citation.norwegian_date(day),
+            "version": version,
+            "changed_since": answer.changed_since,
+            "changes": changes,
+            **page_context(),
+        },
+    )
+    return _editors_only(response, edition)
+
+
+def _deleted_element_id(edition: Edition, code: str) -> int | None:
+    """The id a deleted element had, from its history (its tombstone keeps only the code)."""
+    return (
+        StrategyElement.history.filter(edition_id=edition.pk, code=code, history_type="-")
+        .order_by("-history_date")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def _dated_not_found(
+    request: HttpRequest, code: str, day: datetime.date, message: str
+) -> HttpResponse:
+    return render(
+        request,
+        "404.html",
+        {
+            **page_context(),
+            "request_path": request.path,
+            "dated_message": message,
+        },
+        status=404,
+    )
+
+
+def element_change(request: HttpRequest, period: str, code: str, version_id: int) -> HttpResponse:
+    """/r/2025-2028/T-S2/endringer/<nr>/: the word-level difference a published change made."""
+    edition = _public_edition(period)
+    if edition is None:
+        return not_found(request)
+    element = StrategyElement.objects.public().filter(edition=edition, code=code).first()
+    if element is None:
+        return not_found(request)
+    element.edition = edition
+    pairs = edition_pages.public_changes(edition_pages.versions_of(element.pk, element))
+    pair = next((pair for pair in pairs if pair[0].history_id == version_id), None)
+    if pair is None:
+        return not_found(request)
+    new, old = pair
+    return render(
+        request,
+        "strategy/editions/change.html",
+        {
+            "strategy_edition": edition,
+            "element": element,
+            "new": new,
+            "old": old,
+            "title_diff": edition_pages.word_diff(old.title, new.title),
+            "body_diff": edition_pages.word_diff(old.body, new.body),
+            "day": new.date.astimezone(edition_pages.oslo()).date(),
+            **page_context(),
+        },
+    )
+
+
+def compare_editions(request: HttpRequest, period: str, other: str) -> HttpResponse:
+    """/utgaver/2025-2028/sammenlign/2029-2032/: the later edition element by element, matched
+    to the earlier through the copies' predecessor links: unchanged, changed (word-level
+    difference), new, not continued. Two queries for the elements, whatever their number."""
+    earlier, later = _public_edition(period), _public_edition(other)
+    if earlier is None or later is None or earlier.pk == later.pk:
+        return not_found(request)
+    old = list(StrategyElement.objects.public().filter(edition=earlier).order_by("lft"))
+    new = list(StrategyElement.objects.public().filter(edition=later).order_by("lft"))
+    comparison = edition_pages.compare(old, new)
+    return render(
+        request,
+        "strategy/editions/compare.html",
+        {
+            "earlier": earlier,
+            "later": later,
+            "comparison": comparison,
+            **page_context(),
+        },
+    )

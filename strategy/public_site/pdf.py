@@ -1,0 +1,162 @@
+"""«Last ned PDF»: the whole strategy and each focus area as a tagged PDF (PDF/UA-1) made by
+WeasyPrint - bookmarks from the headings, metadata, clickable permanent links, and the
+edition and the date it was made on every page.
+
+A PDF is made once per content version and kept in a file cache shared by every worker
+(``PDF_CACHE_DIR``): the first request after an edit makes it (a file lock lets one worker
+do so while the others wait for the file), every later one reads the file, and the page cache
+(``public_page``) keeps it in each worker's memory as well. HTML pages never touch this
+module, so a PDF costs them nothing."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ..infrastructure.caching import PageVersion, content_version, public_page
+from ..models import Kind, StrategyElement
+from ..slugs import norwegian_slugify
+from .citation import norwegian_date
+from .opendata import Urls
+from .page import not_found
+from .presentation import child_groups, document_contents, edition, element_contents
+
+# PDF/UA-1 (ISO 14289-1): tagged, with a title, a language and embedded fonts.
+PDF_VARIANT = "pdf/ua-1"
+# The kinds that have a PDF of their own, besides the whole strategy.
+PDF_KINDS = tuple(kind for kind in Kind if kind.is_chapter)
+WHOLE_STRATEGY = "strategien"
+
+
+def cached_pdf(name: str, version_key: str, make: Callable[[], bytes]) -> bytes:
+    """The PDF ``name`` for one content version: read from the cache, or made by ``make``
+    once and kept; older versions of the same PDF are removed when a new one is written."""
+    directory = Path(settings.PDF_CACHE_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(version_key.encode()).hexdigest()[:20]
+    path = directory / f"{name}-{digest}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    with open(directory / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return path.read_bytes()  # another worker made it while this one waited
+        except FileNotFoundError:
+            pass
+        content = make()
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(content)
+        os.replace(partial, path)  # atomic: a reader never sees half a file
+        for old in directory.glob(f"{name}-*.pdf"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return content
+
+
+def render_pdf(
+    request: HttpRequest,
+    element: StrategyElement,
+    sources: list,
+    changed_at,
+) -> bytes:
+    """The PDF of the document or of one element, from its tree linked in memory."""
+    from weasyprint import CSS, HTML
+
+    ancestors = element.cached_ancestors()
+    root = ancestors[0] if ancestors else element
+    urls = Urls()
+    made = timezone.localtime()
+    whole = element.pk == root.pk
+    context = {
+        "request": request,
+        "root": root,
+        "element": element,
+        "whole": whole,
+        "title": root.title if whole else f"{element.title} – {root.title}",
+        "owner": settings.PORTAL["OWNER"],
+        "edition": edition(changed_at),
+        "made": made,
+        "made_text": norwegian_date(made.date()),
+        "changed_at": changed_at,
+        "permanent_url": urls.permalink(element),
+        "page_url": urls.page(element),
+        "contents": (
+            document_contents(root) if whole else element_contents(element, child_groups(element))
+        ),
+        "sources": sources,
+    }
+    html = render_to_string("strategy/pdf/document.html", context)
+    stylesheet = CSS(filename=finders.find("css/pdf.css"))
+    return HTML(string=html, base_url=urls.page(root)).write_pdf(
+        stylesheets=[stylesheet], pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _serve(request: HttpRequest, name: str, element: StrategyElement, nodes_query) -> bytes:
+    row = content_version(request)
+    version = PageVersion(*row) if row is not None else None
+
+    def make() -> bytes:
+        nodes = nodes_query.with_sources().linked()
+        node = nodes[element.pk]
+        subtree = [n for n in nodes.values() if node.lft <= n.lft and n.rght <= node.rght]
+        return render_pdf(
+            request,
+            node,
+            [source for shown in subtree for source in shown.sources.all()],
+            version.changed_at if version is not None else timezone.now(),
+        )
+
+    if version is None:  # no content version yet: nothing to key a cache on
+        return make()
+    return cached_pdf(name, version.etag, make)
+
+
+@public_page
+def strategy_pdf(request: HttpRequest) -> HttpResponse:
+    """The whole strategy as PDF."""
+    root = StrategyElement.objects.current_document()
+    if root is None:
+        return not_found(request)
+    query = StrategyElement.objects.public().in_tree_of(root)
+    content = _serve(request, WHOLE_STRATEGY, root, query)
+    return _pdf_response(content, f"{norwegian_slugify(root.title) or WHOLE_STRATEGY}.pdf")
+
+
+@public_page
+def element_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """One focus area as PDF; any other code is a 404."""
+    current_tree = StrategyElement.objects.current_documents().values("tree_id")[:1]
+    element = (
+        StrategyElement.objects.public()
+        .filter(code=code, kind__in=PDF_KINDS, tree_id=Subquery(current_tree))
+        .first()
+    )
+    if element is None:
+        return not_found(request)
+    # The element's subtree and its ancestors (for the title and the links).
+    query = StrategyElement.objects.public().filter(
+        Q(lft__gte=element.lft, rght__lte=element.rght)
+        | Q(lft__lt=element.lft, rght__gt=element.rght),
+        tree_id=element.tree_id,
+    )
+    content = _serve(request, element.code, element, query)
+    return _pdf_response(content, f"{element.slug}.pdf")
