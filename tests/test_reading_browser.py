@@ -214,12 +214,13 @@ def test_hele_strategien_prints_with_contents_page_numbers_and_a_running_head(
     assert "Innhold" in pages[0] or "Innhold" in pages[1]
     assert "Søk" not in pages[0] and "Meny" not in pages[0]
     assert "(/innsatsomrader" not in whole and "(/" not in whole
-    # The permanent link is on the configured origin, whatever host served the page.
-    assert f"{settings.CANONICAL_ORIGIN}/r/T-S2/" in whole.replace(" ", "")
+    # The permanent link is on the configured origin, whatever host served the page, and names
+    # the edition (issue 13), as on the element page's print line (test_reading.py).
+    assert f"{settings.CANONICAL_ORIGIN}/r/2025-2028/T-S2/" in whole.replace(" ", "")
     squeezed = [text.replace(" ", "") for text in pages]
     for code, last_strategy in urls["focus_areas"]:
         # The focus area's heading carries its permanent link; its last strategy ends it.
-        start = next(i for i, text in enumerate(squeezed) if f"/r/{code}/" in text)
+        start = next(i for i, text in enumerate(squeezed) if f"/r/2025-2028/{code}/" in text)
         end = next(
             i for i, text in enumerate(squeezed) if last_strategy[:40].replace(" ", "") in text
         )
