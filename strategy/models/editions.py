@@ -104,7 +104,7 @@ class Edition(models.Model):
         help_text="To årstall med bindestrek, f.eks. «2029-2032». Brukes i adressene.",
     )
     status = models.CharField(
-        "status", max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+        "status", max_length=10, choices=EditionStatus, default=EditionStatus.DRAFT
     )
     adopted_by = models.CharField("vedtatt av", max_length=200, default=DEFAULT_ADOPTED_BY)
     adopted_on = models.DateField("vedtaksdato", null=True, blank=True)
