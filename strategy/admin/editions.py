@@ -133,8 +133,8 @@ class EditionAdmin(admin.ModelAdmin):
                 request,
                 form,
                 lambda: Edition.objects.start_new(period, user=request.user),
-                f"Utgave {period.replace('-', '–')} er startet som utkast, kopiert fra den "
-                "gjeldende utgaven. Den gjeldende utgaven er uendret.",
+                f"Utgave {Edition(period=period).period_label} er startet som utkast, kopiert "
+                "fra den gjeldende utgaven. Den gjeldende utgaven er uendret.",
                 "Utgaven ble ikke startet.",
                 title,
             )
