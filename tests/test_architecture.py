@@ -159,3 +159,26 @@ def test_the_module_map_names_every_module():
     }
     assert sorted(wanted - mapped) == []
     assert sorted(mapped - wanted) == []
+
+
+def test_the_benchmarks_and_scripts_import_only_names_that_exist():
+    """Prevents a benchmark that no longer starts: ``benchmarks/editions_benchmark.py`` imported
+    ``build_generated_tree_in_bulk`` after the factory was renamed, and no test ran it."""
+    import importlib
+
+    missing = []
+    for folder in ("benchmarks", "scripts"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.ImportFrom) or node.level:
+                    continue
+                if not (node.module or "").startswith(("strategy", "tests", "osloregion_portal")):
+                    continue
+                module = importlib.import_module(node.module)
+                missing += [
+                    f"{path.name}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if not hasattr(module, alias.name)
+                    and importlib.util.find_spec(f"{node.module}.{alias.name}") is None
+                ]
+    assert missing == []
