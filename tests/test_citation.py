@@ -150,7 +150,7 @@ def sitemap_urls(client) -> list[str]:
 def test_sitemap_lists_every_public_page_once(client, strategy):
     """Bug prevented: pages search engines never find, or duplicate entries."""
     urls = sitemap_urls(client)
-    expected = [f"{ORIGIN}{url}" for url in public_pages()]
+    expected = [f"{ORIGIN}{url}" for url in [*public_pages(), reverse("strategy:editions")]]
     assert sorted(urls) == sorted(expected)
     for url in urls:
         assert client.get(url).status_code == 200, url
@@ -164,7 +164,7 @@ def test_sitemap_lists_no_draft_nor_anything_under_one(client, strategy):
     urls = sitemap_urls(client)
     for element in [*hidden, StrategyElement.objects.get(code="S3")]:
         assert f"{ORIGIN}{element.get_absolute_url()}" not in urls, element.code
-    assert len(urls) == len(public_pages()) - hidden.count() - 1
+    assert len(urls) == len(public_pages()) + 1 - hidden.count() - 1  # + /utgaver/
     for url in urls:
         assert client.get(url).status_code == 200, url
 
@@ -370,14 +370,14 @@ def test_the_citation_box_offers_the_embed_code_and_the_downloads(client, strate
     assert snippet
     code = unescape(snippet.group(1))
     assert code == (
-        f'<iframe src="{ORIGIN}/r/T-S2/kort/" width="480" height="280" '
+        f'<iframe src="{ORIGIN}/r/2025-2028/T-S2/kort/" width="480" height="280" '
         'title="Strategi T-S2: Ved å videreutvikle miljø- og klimavennlige transportløsninger '
         'for gods- og logistikktransport" loading="lazy" style="border:0;max-width:100%">'
         "</iframe>"
     )
     assert re.search(r'<button[^>]*data-copy-target="bygg-inn-kode"[^>]*hidden', html)
     for suffix in ("ris", "bib", "json"):
-        link = f'href="/r/T-S2/referanse.{suffix}" download="osloregionen-t-s2.{suffix}"'
+        link = f'href="/r/2025-2028/T-S2/referanse.{suffix}" download="osloregionen-t-s2.{suffix}"'
         assert link in html, suffix
 
 
@@ -521,7 +521,14 @@ def test_oembed_gives_the_card_for_every_address_of_an_element(client, strategy)
     element = StrategyElement.objects.get(code="T-S2")
     old_path = element.path
     page = f"{ORIGIN}{element.get_absolute_url()}"
-    for url in (page, f"{ORIGIN}/r/t-s2/", f"{ORIGIN}/r/T-S2/kort/"):
+    for url in (
+        page,
+        f"{ORIGIN}/r/t-s2/",
+        f"{ORIGIN}/r/T-S2/kort/",
+        f"{ORIGIN}/r/2025-2028/T-S2/",
+        f"{ORIGIN}/r/2025-2028/T-S2/kort/",
+        f"{ORIGIN}/utgaver/2025-2028/{element.path}/",
+    ):
         response = oembed(client, url=url, format="json")
         assert response.status_code == 200, url
         assert response["Content-Type"] == "application/json"
@@ -530,7 +537,7 @@ def test_oembed_gives_the_card_for_every_address_of_an_element(client, strategy)
         assert data["type"] == "rich" and data["version"] == "1.0"
         assert (data["width"], data["height"]) == (480, 280)
         assert data["html"] == (
-            f'<iframe src="{ORIGIN}/r/T-S2/kort/" width="480" height="280" '
+            f'<iframe src="{ORIGIN}/r/2025-2028/T-S2/kort/" width="480" height="280" '
             f'title="Strategi T-S2: {element.title}" loading="lazy" '
             'style="border:0;max-width:100%"></iframe>'
         )
@@ -538,9 +545,10 @@ def test_oembed_gives_the_card_for_every_address_of_an_element(client, strategy)
     element.slug = "nytt-navn"
     element.save()
     moved = oembed(client, url=f"{ORIGIN}/{old_path}/").json()
-    assert f'src="{ORIGIN}/r/T-S2/kort/"' in moved["html"]
-    front = oembed(client, url=f"{ORIGIN}/").json()
-    assert f'src="{ORIGIN}/r/OR/kort/"' in front["html"]
+    assert f'src="{ORIGIN}/r/2025-2028/T-S2/kort/"' in moved["html"]
+    for front_page in (f"{ORIGIN}/", f"{ORIGIN}/utgaver/2025-2028/"):
+        front = oembed(client, url=front_page).json()
+        assert f'src="{ORIGIN}/r/2025-2028/OR/kort/"' in front["html"]
     assert oembed(client, url=page).status_code == 200  # format=json is the default
 
 
@@ -594,4 +602,4 @@ def test_element_pages_announce_their_oembed_endpoint(client, strategy):
         assert discovery["title"] == f"{element.get_kind_display()} {code}: {element.title}"
         response = client.get(discovery["href"])
         assert response.status_code == 200, code
-        assert f'src="{ORIGIN}/r/{code}/kort/"' in response.json()["html"]
+        assert f'src="{ORIGIN}/r/2025-2028/{code}/kort/"' in response.json()["html"]

@@ -4,6 +4,7 @@ next one, links that keep naming what they named, change notes, dated views."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,6 +21,7 @@ from strategy.models import (
     StrategyElement,
 )
 from tests.admin_helpers import make_editor
+from tests.test_citation import sitemap_urls
 
 TITLE = "Strategiske føringer for Osloregionen 2025–2028"
 NEXT = "2029-2032"
@@ -169,6 +171,34 @@ def test_adoption_keeps_every_printed_link_naming_the_2025_2028_element(client, 
     assert client.get(f"/r/{NEXT}/T-S2/")["Location"] == f"/{new_item.path}/"
     listing = text_of(client.get("/utgaver/"))
     assert "Erstattet" in listing and "1. desember 2028 (sak 28/123)" in listing
+
+
+def test_the_sitemap_lists_every_public_edition_and_no_draft(client, strategy):
+    """Prevents search engines never finding a superseded edition or a consultation draft
+    (their front pages, «Hele strategien» and elements), or finding a draft."""
+    origin = settings.CANONICAL_ORIGIN
+    following = Edition.objects.start_new(NEXT)
+    assert not any(f"/utgaver/{NEXT}/" in url for url in sitemap_urls(client))
+    following.send_to_consultation(datetime.date(2028, 10, 1))
+    consulted = set(sitemap_urls(client))
+    assert {f"{origin}/utgaver/{NEXT}/", f"{origin}/utgaver/{NEXT}/hele-strategien/"} <= consulted
+    assert f"{origin}/utgaver/{NEXT}/{element(following, 'T-S2').path}/" in consulted
+    following.adopt(datetime.date(2028, 12, 1))
+    urls = sitemap_urls(client)
+    assert len(urls) == len(set(urls))
+    old = element(first_edition(), "T-S2")
+    for url in (
+        f"{origin}/",
+        f"{origin}/hele-strategien/",
+        f"{origin}/utgaver/",
+        f"{origin}/utgaver/2025-2028/",
+        f"{origin}/utgaver/2025-2028/hele-strategien/",
+        f"{origin}{old.get_absolute_url()}",
+    ):
+        assert url in urls, url
+    assert not any(f"/utgaver/{NEXT}/" in url for url in urls)  # in force: the plain URLs
+    for url in urls:
+        assert client.get(url.removeprefix(origin)).status_code == 200, url
 
 
 def test_codes_are_unique_inside_an_edition_only(next_edition):

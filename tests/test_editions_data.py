@@ -253,6 +253,81 @@ def test_cards_and_oembed_name_the_edition_in_force_while_another_is_on_consulta
     assert answer.status_code == 200 and "høringsutkastets" in answer.json()["title"]
 
 
+def test_a_superseded_edition_keeps_its_own_open_data_card_and_reference_files(client, strategy):
+    """Prevents a superseded element's page pointing its JSON, card and reference files at
+    the same code in the edition in force (``/api/elementer/T-S2.json`` gave the 2029 words
+    on the 2025–2028 page), and an edition with no open data of its own."""
+    old = element(first_edition(), "T-S2")
+    following = Edition.objects.start_new("2029-2032")
+    new = element(following, "T-S2")
+    new.title = "Ved å gjøre noe annet fra 2029"
+    new.save()
+    following.adopt(timezone.localdate(), "28/1")
+    old = element(first_edition(), "T-S2")  # its edition is superseded now
+    page = text_of(client.get(old.get_absolute_url()))
+    json_url = "/utgaver/2025-2028/api/elementer/T-S2.json"
+    assert f'<link rel="alternate" type="application/json" href="{json_url}">' in page
+    for suffix in ("ris", "bib", "json"):
+        assert f'href="/r/2025-2028/T-S2/referanse.{suffix}"' in page
+    assert f"{ORIGIN}/r/2025-2028/T-S2/kort/" in page  # the embed code
+    data = client.get(json_url).json()
+    assert (data["utgave"], data["utgavestatus"]) == ("2025-2028", "erstattet")
+    assert data["element"]["tittel"] == old.title
+    assert data["element"]["json_url"] == f"{ORIGIN}{json_url}"
+    assert data["kilde"] == f"{ORIGIN}/utgaver/2025-2028/api/strategi.json"
+    assert client.get("/api/elementer/T-S2.json").json()["element"]["tittel"] == new.title
+    # The whole edition's data, JSON and CSV, with the open-data headers.
+    whole = client.get("/utgaver/2025-2028/api/strategi.json")
+    assert whole.json()["utgave"] == "2025-2028" and old.title in text_of(whole)
+    assert whole["Access-Control-Allow-Origin"] == "*" and 'rel="license"' in whole["Link"]
+    assert client.get("/api/strategi.json").json()["utgave"] == "2029-2032"
+    table = client.get("/utgaver/2025-2028/api/strategi.csv")
+    rows = list(csv.DictReader(io.StringIO(text_of(table).lstrip("\ufeff")), delimiter=";"))
+    assert {row["utgave"] for row in rows} == {"2025-2028"}
+    assert old.title in {row["tittel"] for row in rows}
+    assert "strategi-osloregionen-2025-2028.csv" in table["Content-Disposition"]
+    dated = client.get("/utgaver/2025-2028/api/strategi.json", {"dato": timezone.localdate()})
+    assert dated.json()["utgave"] == "2025-2028"
+    # «Hele strategien» of the superseded edition: its own canonical address and data.
+    whole_page = text_of(client.get("/utgaver/2025-2028/hele-strategien/"))
+    assert 'href="/utgaver/2025-2028/api/strategi.json">JSON</a>' in whole_page
+    assert 'href="/utgaver/2025-2028/api/strategi.csv">CSV</a>' in whole_page
+    assert f'rel="canonical" href="{ORIGIN}/utgaver/2025-2028/hele-strategien/"' in whole_page
+    # Card and reference files: with the edition, its element; without, the 2025-2028 one
+    # (printed before editions existed), never the edition in force's.
+    assert old.title in text_of(client.get("/r/2025-2028/T-S2/kort/"))
+    assert new.title in text_of(client.get("/r/2029-2032/T-S2/kort/"))
+    for url in ("/r/T-S2/kort/", "/r/T-S2/referanse.ris", "/r/2025-2028/T-S2/referanse.ris"):
+        assert old.title in text_of(client.get(url)), url
+        assert new.title not in text_of(client.get(url)), url
+    assert new.title in text_of(client.get("/r/2029-2032/T-S2/referanse.bib"))
+    answer = client.get("/oembed", {"url": f"{ORIGIN}{old.get_absolute_url()}"})
+    assert answer.status_code == 200 and old.title in answer.json()["title"]
+    # An edition that is not public, or none: a Norwegian 404.
+    for url in ("/utgaver/1999-2002/api/strategi.json", "/utgaver/1999-2002/api/strategi.csv"):
+        answer = client.get(url)
+        assert answer.status_code == 404 and "1999-2002" in answer.json()["feil"], url
+    assert client.get("/utgaver/1999-2002/api/elementer/T-S2.json").status_code == 404
+
+
+def test_a_draft_editions_open_data_and_cards_are_not_public(client, strategy):
+    """Prevents the secretariat's unfinished draft leaking through its open-data addresses."""
+    draft = Edition.objects.start_new("2029-2032")
+    item = element(draft, "T-S2")
+    item.title = "Hemmelig utkast"
+    item.save()
+    for url in (
+        "/utgaver/2029-2032/api/strategi.json",
+        "/utgaver/2029-2032/api/strategi.csv",
+        "/utgaver/2029-2032/api/elementer/T-S2.json",
+        "/r/2029-2032/T-S2/kort/",
+        "/r/2029-2032/T-S2/referanse.ris",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 404, url
+        assert "Hemmelig" not in text_of(answer), url
+
+
 # The migration that brought editions to an existing database ------------------------------
 
 

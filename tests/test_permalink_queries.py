@@ -36,7 +36,7 @@ EXPECTED = {
     "strategy-json": 4,
     "element-json": 5,  # + its versions, for «endringer» (issue 13)
     "csv": 2,
-    "sitemap": 1,
+    "sitemap": 2,  # + the public editions, for their «Hele strategien» (issue 13)
     "robots": 0,
     "api-page": 3,
     "json-schema": 1,
@@ -50,6 +50,14 @@ EXPECTED = {
     "oembed-page": 3,
     "oembed-old-path": 5,
     "oembed-front-page": 4,
+    # The same under /utgaver/<periode>/ and /r/<periode>/<kode>/ (issue 13): the document of
+    # the edition named instead of the edition in force's; the CSV reads that document first.
+    "edition-strategy-json": 4,
+    "edition-element-json": 5,
+    "edition-csv": 3,
+    "edition-card": 3,
+    "edition-reference-ris": 3,
+    "oembed-edition-page": 3,
 }
 STATUS = {"permalink-301": 301, "old-path-301": 301, "permalink-410": 410, "old-path-410": 410}
 
@@ -88,6 +96,20 @@ def prepare(root: StrategyElement) -> dict[str, str]:
         "oembed-page": oembed(renamed.get_absolute_url()),
         "oembed-old-path": oembed(f"/{old_path}/"),
         "oembed-front-page": oembed("/"),
+        **edition_urls(renamed),
+    }
+
+
+def edition_urls(element: StrategyElement) -> dict[str, str]:
+    period = {"period": element.edition.period}
+    in_edition = {**period, "code": element.code}
+    return {
+        "edition-strategy-json": reverse("strategy:edition-strategy-json", kwargs=period),
+        "edition-element-json": reverse("strategy:edition-element-json", kwargs=in_edition),
+        "edition-csv": reverse("strategy:edition-elements-csv", kwargs=period),
+        "edition-card": reverse("strategy:edition-card", kwargs=in_edition),
+        "edition-reference-ris": reverse("strategy:edition-reference-ris", kwargs=in_edition),
+        "oembed-edition-page": oembed(f"/utgaver/{element.edition.period}/{element.path}/"),
     }
 
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from ..public import edition_is_public
+from ..public import UNPUBLISHED_EDITION_STATUSES, edition_is_public
 from ..tree import tree_lock
 
 
@@ -44,7 +44,13 @@ def validate_period(value: str) -> None:
         )
 
 
-class EditionManager(models.Manager):
+class EditionQuerySet(models.QuerySet):
+    def public(self) -> EditionQuerySet:
+        """The editions the public may see (``edition_is_public``'s rule, in SQL)."""
+        return self.exclude(status__in=UNPUBLISHED_EDITION_STATUSES)
+
+
+class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
     def in_force(self) -> Edition | None:
         return self.filter(status=EditionStatus.IN_FORCE).first()
 
@@ -220,14 +226,17 @@ class Edition(models.Model):
             )
         apps.get_model("strategy", "ContentVersion").bump()
 
+    def url_for(self, name: str, **kwargs: str) -> str:
+        """The address of one of the edition's own pages or files («front-page»,
+        «whole-strategy», «element», «strategy-json», «elements-csv», «element-json»): the plain
+        one while in force, /utgaver/<periode>/… otherwise (each has both in strategy/urls.py,
+        the other named «edition-<name>»)."""
+        if self.is_in_force:
+            return reverse(f"strategy:{name}", kwargs=kwargs or None)
+        return reverse(f"strategy:edition-{name}", kwargs={"period": self.period, **kwargs})
+
     def url_for_path(self, path: str) -> str:
         """The URL of an element path in this edition: the plain URL while in force."""
-        if self.is_in_force:
-            if not path:
-                return reverse("strategy:front-page")
-            return reverse("strategy:element", kwargs={"element_path": path})
         if not path:
-            return reverse("strategy:edition-front-page", kwargs={"period": self.period})
-        return reverse(
-            "strategy:edition-element", kwargs={"period": self.period, "element_path": path}
-        )
+            return self.url_for("front-page")
+        return self.url_for("element", element_path=path)

@@ -4,6 +4,8 @@ element path:
 - /r/<periode>/<kode>/ – the edition-qualified permanent link (301 to the element's page)
 - /r/<periode>/<kode>/<ÅÅÅÅ-MM-DD>/ – the element as it stood at the end of that day (Oslo)
 - /r/<periode>/<kode>/endringer/<nr>/ – the word-level difference of one published change
+- /r/<periode>/<kode>/kort/, …/referanse.ris|bib|json – the card and the reference files
+- /utgaver/<periode>/api/strategi.json|csv, …/api/elementer/<kode>.json – the edition's open data
 - /utgaver/ – every public edition
 - /utgaver/<periode>/ , …/hele-strategien/ , …/<sti>/ – an edition not in force
 - /utgaver/<periode>/sammenlign/<periode>/ – two editions compared element by element
@@ -11,7 +13,7 @@ element path:
 
 from django.urls import path, register_converter
 
-from . import edition_views, permalinks
+from . import edition_views, opendata, permalinks, sharing
 from .converters import DateConverter, PeriodConverter
 
 register_converter(PeriodConverter, "period")
@@ -37,6 +39,16 @@ def patterns() -> list:
             edition_views.element_change,
             name="element-change",
         ),
+        path("r/<period:period>/<code:code>/kort/", sharing.card, name="edition-card"),
+        *(
+            path(
+                f"r/<period:period>/<code:code>/referanse.{suffix}",
+                sharing.reference_file,
+                {"reference_format": reference_format},
+                name=f"edition-reference-{reference_format}",
+            )
+            for reference_format, (_type, suffix, _write) in sharing.REFERENCE_FORMATS.items()
+        ),
         path("utgaver/", edition_views.edition_list, name="editions"),
         path(
             "utgaver/<period:period>/", edition_views.edition_front_page, name="edition-front-page"
@@ -50,6 +62,21 @@ def patterns() -> list:
             "utgaver/<period:period>/sammenlign/<period:other>/",
             edition_views.compare_editions,
             name="compare-editions",
+        ),
+        path(
+            "utgaver/<period:period>/api/strategi.json",
+            opendata.strategy_json,
+            name="edition-strategy-json",
+        ),
+        path(
+            "utgaver/<period:period>/api/strategi.csv",
+            opendata.elements_csv,
+            name="edition-elements-csv",
+        ),
+        path(
+            "utgaver/<period:period>/api/elementer/<code:code>.json",
+            opendata.element_json,
+            name="edition-element-json",
         ),
         path(
             "utgaver/<period:period>/<element_path:element_path>/",

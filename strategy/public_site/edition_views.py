@@ -43,9 +43,7 @@ def _editors_only(response: HttpResponse, edition: Edition) -> HttpResponse:
 def edition_list(request: HttpRequest) -> HttpResponse:
     """Every public edition with its period, status and dates, newest first. Two queries."""
     editions = list(
-        Edition.objects.exclude(status="utkast")
-        .select_related("replaced_by", "copied_from")
-        .order_by("-period")
+        Edition.objects.public().select_related("replaced_by", "copied_from").order_by("-period")
     )
     return render(
         request,

@@ -59,16 +59,17 @@ class Urls:
         base = absolute_url("") if absolute else ""
         self._base = base
         self._front_page = base + reverse("strategy:front-page")
-        self._edition_permalink = base + reverse(
-            "strategy:edition-permalink", kwargs={"period": self.PERIOD, "code": self.PLACEHOLDER}
-        )
+        # An element of an edition for ever: /r/<periode>/<kode>/… (issue 13).
+        self._edition_patterns = {
+            name: base
+            + reverse(f"strategy:{name}", kwargs={"period": self.PERIOD, "code": self.PLACEHOLDER})
+            for name in ("edition-permalink", "edition-card")
+        }
         self._patterns = {
             name: base + reverse(f"strategy:{name}", kwargs={key: self.PLACEHOLDER})
             for name, key in (
                 ("element", "element_path"),
-                ("permalink", "code"),
                 ("element-json", "code"),
-                ("card", "code"),
             )
         }
 
@@ -83,6 +84,13 @@ class Urls:
     def _fill(self, name: str, value: str) -> str:
         return self._patterns[name].replace(self.PLACEHOLDER, value, 1)
 
+    def _fill_edition(self, name: str, element: StrategyElement) -> str:
+        return (
+            self._edition_patterns[name]
+            .replace(self.PERIOD, element.edition.period, 1)
+            .replace(self.PLACEHOLDER, element.code, 1)
+        )
+
     def page(self, element: StrategyElement) -> str:
         if not element.edition.is_in_force:  # /utgaver/<periode>/…: a few, reversed each
             return self._base + element.get_absolute_url()
@@ -91,15 +99,18 @@ class Urls:
     def permalink(self, element: StrategyElement) -> str:
         """The edition-qualified permanent link, /r/2025-2028/T-S2/ (issue 13): it names this
         element of this edition for ever."""
-        return self._edition_permalink.replace(self.PERIOD, element.edition.period, 1).replace(
-            self.PLACEHOLDER, element.code, 1
-        )
+        return self._fill_edition("edition-permalink", element)
 
     def json(self, element: StrategyElement) -> str:
+        """The element's data: /api/… while its edition is in force (as its page is at the
+        plain URL), /utgaver/<periode>/api/… otherwise."""
+        if not element.edition.is_in_force:
+            return self._base + element.edition.url_for("element-json", code=element.code)
         return self._fill("element-json", element.code)
 
     def card(self, element: StrategyElement) -> str:
-        return self._fill("card", element.code)
+        """The card a web site frames names the element of its edition for ever."""
+        return self._fill_edition("edition-card", element)
 
 
 def children(element: StrategyElement) -> list[StrategyElement]:
@@ -144,7 +155,7 @@ def _envelope(root: StrategyElement, day: datetime.date) -> dict[str, Any]:
         "utgavestatus": root.edition.status,
         "dato": day.isoformat(),
         "lisens": LICENCE,
-        "kilde": absolute_url(reverse("strategy:strategy-json")),
+        "kilde": absolute_url(root.edition.url_for("strategy-json")),
     }
 
 
@@ -173,8 +184,13 @@ class OpenDataHeadersMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        # A cheap test first: only these paths can be open-data endpoints.
-        self.prefixes = (reverse("strategy:api"), reverse("strategy:oembed"))
+        # A cheap test first: only these paths can be open-data endpoints (an edition's own
+        # data is under /utgaver/<periode>/api/).
+        self.prefixes = (
+            reverse("strategy:api"),
+            reverse("strategy:oembed"),
+            reverse("strategy:editions"),
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -226,14 +242,33 @@ def text_day(request: HttpRequest | None, day: datetime.date | None) -> datetime
     return localtime(version[1]).date() if version is not None else edition_pages.today()
 
 
+def _document(period: str | None) -> StrategyElement | None:
+    """The public document whose data an address asks for: /utgaver/<periode>/api/… that
+    edition's (a public one), /api/… the edition in force's."""
+    if period is None:
+        return StrategyElement.objects.current_document()
+    return (
+        StrategyElement.objects.documents()
+        .public()
+        .filter(edition__period=period)
+        .select_related("edition")
+        .first()
+    )
+
+
+def _no_edition(period: str) -> JsonResponse:
+    return _json_error(f"Fant ingen offentlig utgave for perioden {period}.", status=404)
+
+
 @api_view
 @public_page(query=(edition_pages.DAY_PARAMETER,))
-def strategy_json(request: HttpRequest) -> HttpResponse:
+def strategy_json(request: HttpRequest, period: str | None = None) -> HttpResponse:
     """The whole public strategy as one JSON tree: 3 queries whatever its size (with
-    ``?dato=``: as it stood at the end of that day)."""
-    root = StrategyElement.objects.current_document()
+    ``?dato=``: as it stood at the end of that day; under /utgaver/<periode>/: that
+    edition)."""
+    root = _document(period)
     if root is None:
-        return _json_error("Ingen publisert strategi.", status=404)
+        return _no_edition(period) if period else _json_error("Ingen publisert strategi.", 404)
     try:
         day = _requested_day(request)
     except edition_pages.BadDay as error:
@@ -269,20 +304,24 @@ def change_history(urls: Urls, element: StrategyElement) -> list[dict[str, str]]
 
 @api_view
 @public_page(query=(edition_pages.DAY_PARAMETER,))
-def element_json(request: HttpRequest, code: str) -> HttpResponse:
+def element_json(request: HttpRequest, code: str, period: str | None = None) -> HttpResponse:
     """One element with its hierarchy, its public subtree and its change history: 4 queries
-    (with ``?dato=``: as it stood at the end of that day)."""
+    (with ``?dato=``: as it stood at the end of that day; under /utgaver/<periode>/: the
+    element of that edition)."""
     try:
         day = _requested_day(request)
     except edition_pages.BadDay as error:
         return _json_error(str(error), status=400)
     if day is not None:
-        return _dated_element_json(code, day)
-    element = StrategyElement.objects.public().in_force().filter(code=code).first()
+        return _dated_element_json(code, day, period)
+    elements = StrategyElement.objects.public()
+    if period is None:
+        elements, edition = elements.in_force(), {"edition__status": EditionStatus.IN_FORCE}
+    else:
+        elements, edition = elements.filter(edition__period=period), {"edition__period": period}
+    element = elements.filter(code=code).first()
     if element is None:
-        tombstone = DeletedElement.objects.filter(
-            edition__status="gjeldende", code=code, was_public=True
-        ).first()
+        tombstone = DeletedElement.objects.filter(**edition, code=code, was_public=True).first()
         if tombstone is not None:
             return _json_error(
                 f"Elementet {tombstone.code} er fjernet fra strategien.",
@@ -297,8 +336,8 @@ def element_json(request: HttpRequest, code: str) -> HttpResponse:
     return _element_response(request, nodes[element.pk], None)
 
 
-def _dated_element_json(code: str, day: datetime.date) -> HttpResponse:
-    root = StrategyElement.objects.current_document()
+def _dated_element_json(code: str, day: datetime.date, period: str | None) -> HttpResponse:
+    root = _document(period)
     nodes = _dated_tree(root, day) if root is not None else {}
     element = next((node for node in nodes.values() if node.code == code), None)
     if element is None:
@@ -381,25 +420,30 @@ def csv_rows(urls: Urls, nodes: dict[int, StrategyElement]) -> list[list[Any]]:
 
 @api_view
 @public_page(query=(edition_pages.DAY_PARAMETER,))
-def elements_csv(request: HttpRequest) -> HttpResponse:
+def elements_csv(request: HttpRequest, period: str | None = None) -> HttpResponse:
     """Every public element, one row each in tree order, for spreadsheets: UTF-8 with a
     byte order mark and semicolons, which is what Excel with Norwegian settings opens into
     columns with æ, ø and å intact. One query (with ``?dato=``: as it stood at the end of
-    that day)."""
+    that day; under /utgaver/<periode>/: that edition, two queries)."""
     try:
         day = _requested_day(request)
     except edition_pages.BadDay as error:
         return _json_error(str(error), status=400)
+    root = _document(period) if day or period else None
+    if period and root is None:
+        return _no_edition(period)
+    if day is not None:
+        nodes = edition_pages.tree_as_of(root.edition, day) if root is not None else {}
+    elif root is not None:
+        nodes = StrategyElement.objects.public().in_tree_of(root).linked()
+    else:
+        nodes = StrategyElement.objects.public().in_force().linked()
+    name = f"strategi-osloregionen-{period}" if period else "strategi-osloregionen"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="strategi-osloregionen.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    root = StrategyElement.objects.current_document() if day else None
-    if day is None:
-        nodes = StrategyElement.objects.public().in_force().linked()
-    else:
-        nodes = edition_pages.tree_as_of(root.edition, day) if root is not None else {}
     writer.writerows(
         [spreadsheet_cell(str(value)) for value in row] for row in csv_rows(Urls(), nodes)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
-from ..models import DeletedElement, Edition, ElementPath, StrategyElement
+from ..models import DeletedElement, Edition, EditionStatus, ElementPath, StrategyElement
 from .page import not_found, page_context
 
 
@@ -65,7 +65,7 @@ def former_path(
 
 def _plain_path_editions() -> list[Edition]:
     """Plain paths belong to the edition in force first, then to the unqualified links' one."""
-    editions = Edition.objects.filter(status="gjeldende") | Edition.objects.filter(
+    editions = Edition.objects.filter(status=EditionStatus.IN_FORCE) | Edition.objects.filter(
         answers_unqualified_links=True
     )
     return sorted(editions, key=lambda edition: not edition.is_in_force)

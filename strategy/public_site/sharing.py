@@ -1,6 +1,9 @@
 """An element outside the portal: the small card a municipality frames on its own web site
-(/r/<kode>/kort/), the oEmbed provider that gives a CMS that card from a page's URL, and the
-reference files for Zotero and other reference managers (/r/<kode>/referanse.ris|bib|json).
+(/r/<periode>/<kode>/kort/), the oEmbed provider that gives a CMS that card from a page's URL,
+and the reference files for Zotero and other reference managers
+(/r/<periode>/<kode>/referanse.ris|bib|json). The addresses without an edition
+(/r/<kode>/kort/, …), printed before editions existed, name the element of the edition that
+answers unqualified links, as /r/<kode>/ does.
 
 Only the card may be framed by other sites: its answers relax ``frame-ancestors`` and drop
 ``X-Frame-Options``; every other page keeps ``frame-ancestors 'none'`` and ``DENY``."""
@@ -52,6 +55,15 @@ def public_element(**lookup: Any) -> StrategyElement | None:
     return element.get_ancestors(include_self=True).linked()[element.pk]
 
 
+def cited_element(code: str, period: str | None = None) -> StrategyElement | None:
+    """The public element a /r/… address names: of the edition it names, or for one without
+    an edition (printed before editions existed) of the edition that answers such links
+    (``permalinks.permalink``'s rule), whichever edition is in force now."""
+    if period is None:
+        return public_element(edition__answers_unqualified_links=True, code=code)
+    return public_element(edition__period=period, code=code)
+
+
 def card_title(element: StrategyElement) -> str:
     """The iframe's accessible name on the embedding page. A part of the strategy reads as
     its own name («Innsatsområdene (IO)»), never «Del IO»."""
@@ -80,11 +92,11 @@ def embed_code(
 @csp_override(CARD_CSP)
 @require_safe
 @public_page
-def card(request: HttpRequest, code: str) -> HttpResponse:
+def card(request: HttpRequest, code: str, period: str | None = None) -> HttpResponse:
     """The element as a small card for an iframe: kind and code, title, a short excerpt, the
     strategy it belongs to, «Osloregionen IPR» and a link to the full page. Three queries. An
     unknown code or a draft answers 404 with a card saying so, which frames as well."""
-    element = public_element(code=code)
+    element = cited_element(code, period)
     if element is None:
         return render(request, "strategy/card.html", {"missing_code": code}, status=404)
     urls = Urls()
@@ -134,13 +146,17 @@ def element_for_url(url: str, origin: str) -> StrategyElement | None:
         match = resolve(parts.path or "/")
     except Resolver404:
         return None
-    if match.url_name in ("permalink", "card"):
-        return public_element(code=match.kwargs["code"])
-    if match.url_name == "edition-permalink":
-        return public_element(edition__period=match.kwargs["period"], code=match.kwargs["code"])
+    if match.url_name in ("permalink", "card", "edition-permalink", "edition-card"):
+        return cited_element(match.kwargs["code"], match.kwargs.get("period"))
     if match.url_name == "front-page":
         document = StrategyElement.objects.current_document()
         return public_element(pk=document.pk) if document is not None else None
+    if match.url_name == "edition-front-page":
+        return public_element(edition__period=match.kwargs["period"], parent=None)
+    if match.url_name == "edition-element":
+        return public_element(
+            edition__period=match.kwargs["period"], path=match.kwargs["element_path"]
+        )
     if match.url_name == "element":
         path = match.kwargs["element_path"]
         element = public_element(path=path)
@@ -221,9 +237,11 @@ REFERENCE_FORMATS = {
 
 @require_safe
 @public_page
-def reference_file(request: HttpRequest, code: str, reference_format: str) -> HttpResponse:
+def reference_file(
+    request: HttpRequest, code: str, reference_format: str, period: str | None = None
+) -> HttpResponse:
     """«Last ned referanse»: the element as a RIS, BibTeX or CSL-JSON file. Three queries."""
-    element = public_element(code=code)
+    element = cited_element(code, period)
     if element is None:
         return not_found(request)
     content_type, suffix, write = REFERENCE_FORMATS[reference_format]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from ..infrastructure.origin import absolute_url
-from ..models import StrategyElement
+from ..models import Edition, StrategyElement
 from .opendata import Urls
 
 
@@ -45,13 +45,21 @@ class ElementSitemap(OriginSitemap):
 
 
 class PageSitemap(OriginSitemap):
-    """Pages that are not elements."""
+    """Pages that are not elements: «Hele strategien» of every public edition (the one in
+    force at its plain address, the others under /utgaver/<periode>/), the list of editions
+    and the strategy map. One query. (Each edition's front page is its document's page, in
+    ``ElementSitemap``.)"""
 
     def items(self) -> list[str]:
-        return ["strategy:whole-strategy", "strategy:strategy-map"]
+        editions = Edition.objects.public().order_by("-period")
+        return [
+            *(edition.url_for("whole-strategy") for edition in editions),
+            reverse("strategy:editions"),
+            reverse("strategy:strategy-map"),
+        ]
 
     def location(self, item: str) -> str:
-        return reverse(item)
+        return item
 
 
 SITEMAPS = {"elementer": ElementSitemap, "sider": PageSitemap}

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from strategy.models import Edition, StrategyElement
 from strategy.text import render_body
 
 register = template.Library()
@@ -10,3 +11,16 @@ register = template.Library()
 def markdown_text(body: str) -> SafeString:
     """A past version's body as sanitised HTML (its footnotes are not versioned: no markers)."""
     return render_body(body, [])
+
+
+@register.filter
+def edition_url(edition: Edition, name: str) -> str:
+    """One of the edition's own pages or files («whole-strategy», «strategy-json», …): the
+    plain address while it is in force, /utgaver/<periode>/… otherwise."""
+    return edition.url_for(name)
+
+
+@register.filter
+def element_json_url(element: StrategyElement) -> str:
+    """The element's open data in its own edition (not the same code in the edition in force)."""
+    return element.edition.url_for("element-json", code=element.code)

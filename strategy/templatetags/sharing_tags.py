@@ -68,7 +68,14 @@ def element_sharing(context, element: StrategyElement) -> Sharing:
             modified=context.get("changed_on"),
         )
     downloads = [
-        (label, reverse(f"strategy:reference-{name}", kwargs={"code": element.code}), suffix)
+        (
+            label,
+            reverse(
+                f"strategy:edition-reference-{name}",
+                kwargs={"period": element.edition.period, "code": element.code},
+            ),
+            suffix,
+        )
         for label, name, suffix in (
             ("RIS (Zotero, EndNote, Mendeley)", "ris", "ris"),
             ("BibTeX", "bibtex", "bib"),
