@@ -1,6 +1,7 @@
 """Editions and point in time: the 2025–2028 edition, starting, consulting on and adopting the
 next one, links that keep naming what they named, change notes, dated views."""
 
+import csv
 import datetime
 
 import pytest
@@ -312,6 +313,47 @@ def test_dated_view_after_a_deletion_answers_410_and_before_it_the_text(client, 
     )
     assert words in text_of(client.get("/r/2025-2028/T-S2/2026-04-30/"))
     assert client.get("/r/2025-2028/T-S2/2026-05-02/").status_code == 410
+
+
+def parents_at(client, day: str) -> dict[str, str]:
+    """Each element's parent code in the open data as it stood at the end of ``day``."""
+    rows = text_of(client.get("/api/strategi.csv", {"dato": day})).lstrip("\ufeff").splitlines()
+    reader = csv.DictReader(rows, delimiter=";")
+    return {row["kode"]: row["overordnet_kode"] for row in reader}
+
+
+def test_dated_views_across_a_rename_and_a_move(client, strategy):
+    """Prevents a dated link that breaks, or shows today's words or place, once its element
+    has been renamed (new title and address) and moved to another focus area."""
+    loaded_long_ago()
+    item = element(first_edition(), "T-S2")
+    original_title, original_path = item.title, item.path
+    PendingChange.objects.create(
+        element=item, title="Ved å satse på godstog", slug="godstog", body=item.body
+    )
+    item.publish(note="Nytt navn")
+    set_history_date(item, oslo(2026, 3, 12, 12))
+    StrategyElement.objects.move_element(item, element(first_edition(), "KM"), "last-child")
+    set_history_date(item, oslo(2026, 4, 2, 12))
+    item = element(first_edition(), "T-S2")
+    assert item.path != original_path and item.parent.code == "KM"
+
+    base = "/r/2025-2028/T-S2/"
+    before_rename = text_of(client.get(f"{base}2026-03-01/"))
+    assert original_title in before_rename and "Teksten er endret siden" in before_rename
+    for day in ("2026-03-20", "2026-04-10"):  # renamed; renamed and moved
+        answer = client.get(f"{base}{day}/")
+        assert answer.status_code == 200 and "Ved å satse på godstog" in text_of(answer), day
+    assert client.get(f"/{original_path}/")["Location"] == f"/{item.path}/"
+    assert client.get(base)["Location"] == f"/{item.path}/"
+    # The whole strategy at a date has the element where it stood that day.
+    assert parents_at(client, "2026-03-20")["T-S2"] == "T"
+    assert parents_at(client, "2026-04-10")["T-S2"] == "KM"
+    whole = text_of(client.get("/hele-strategien/", {"dato": "2026-03-01"}))
+    assert original_title in whole and "Ved å satse på godstog" not in whole
+    # Moving is no change of the words: the «Endringer» list has the rename only.
+    changes = text_of(client.get(item.get_absolute_url())).split('id="endringer')[1]
+    assert "Nytt navn" in changes and "Flyttet" not in changes
 
 
 def test_dated_view_across_an_adoption_shows_the_edition_it_names(client, next_edition):

@@ -8,7 +8,12 @@ import pytest
 from django.utils import timezone
 
 from strategy.models import Edition, StrategyElement
-from tests.test_editions import text_of
+from tests.test_editions import (
+    COMPARISON_QUERIES,
+    DATED_VIEW_QUERIES,
+    ELEMENT_PAGE_QUERIES,
+    text_of,
+)
 
 VERSIONS = 20
 
@@ -33,13 +38,10 @@ def long_history(generated_tree) -> Edition:
     return generated_tree.edition
 
 
-DATED_VIEW_QUERIES = 5  # edition, element, versions, navigation (document + top)
-ELEMENT_PAGE_QUERIES = 5  # content version, element, context, sources, versions
 # content version, the document with its edition; the tree at the date: the elements, their
 # latest versions, the ids with a history, the tombstones' places, the sources' latest
 # versions, the sources with a history, the sources without
 DATED_WHOLE_STRATEGY_QUERIES = 9
-COMPARISON_QUERIES = 6  # both editions, the elements of each, the navigation (2)
 
 
 def test_dated_element_page_and_change_list_do_not_grow_with_tree_or_history(
