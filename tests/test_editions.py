@@ -3,6 +3,7 @@ next one, links that keep naming what they named, change notes, dated views."""
 
 import csv
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -394,6 +395,85 @@ def test_the_secretariat_starts_consults_on_and_adopts_an_edition_in_the_admin(c
     assert Edition.objects.get(pk=edition.pk).status == EditionStatus.IN_FORCE
     assert first_edition().status == EditionStatus.SUPERSEDED
     assert first_edition().replaced_by_id == edition.pk
+
+
+def rows_of(html: str) -> list[int]:
+    """The primary keys of the element list's rows, in order."""
+    return [int(pk) for pk in re.findall(r'class="tree-node" data-pk="(\d+)"', html)]
+
+
+def edition_elements_url(pk) -> str:
+    return f"{reverse('admin:strategy_strategyelement_changelist')}?utgave={pk}"
+
+
+def test_the_element_list_tells_a_new_edition_from_the_one_in_force(client, next_edition):
+    """Prevents the secretariat editing the edition in force for the new one: after «Start
+    ny utgave» the element list showed two identical trees (same codes, titles and «publisert»,
+    a «Vis på nettstedet» that led to a 404 for the draft), and no way from the edition to its
+    elements."""
+    client.force_login(make_editor())
+    in_force = first_edition()
+    edition_page = text_of(
+        client.get(reverse("admin:strategy_edition_change", args=[next_edition.pk]))
+    )
+    elements_url = edition_elements_url(next_edition.pk)
+    assert f'href="{elements_url}">Elementene i utgaven' in edition_page
+    assert "/utgaver/2029-2032/" not in edition_page  # no «Vis på nettsted» for a draft
+    everything = text_of(client.get(reverse("admin:strategy_strategyelement_changelist")))
+    assert "· utgave 2029–2032 (utkast)" in everything
+    assert "· utgave 2025–2028 (gjeldende)" in everything
+    assert "T Transport og mobilitet (2029–2032)" in everything  # the part filter's choices
+
+    html = text_of(client.get(elements_url))
+    draft_t = element(next_edition, "T")
+    assert rows_of(html) == list(
+        StrategyElement.objects.filter(edition=next_edition, level__lte=2)
+        .order_by("lft")
+        .values_list("pk", flat=True)
+    )  # still the lazy tree, of this edition only
+    assert "Vis de 7 elementene under T" in html
+    assert "publisert, ikke offentlig" in html and "Vis på nettstedet" not in html
+    assert "T Transport og mobilitet (2029–2032)" not in html  # parts of this edition only
+    assert re.search(rf"under={draft_t.pk}\b", html)
+    assert not re.search(rf"under={element(in_force, 'T').pk}\b", html)
+    in_force_list = text_of(client.get(edition_elements_url(in_force.pk)))
+    assert "publisert, ikke offentlig" not in in_force_list and "Vis på nettstedet" in in_force_list
+    assert client.get(edition_elements_url("x")).status_code == 302  # Django's «?e=1»
+
+
+def test_an_element_of_a_draft_edition_says_where_its_changes_go(client, next_edition):
+    """Prevents a form that told the editor «publikum ser dem med en gang» for a change in an
+    unpublished edition, linked to a public page that does not exist, and offered as parent
+    the look-alike elements of the edition in force (which the model then refused)."""
+    client.force_login(make_editor())
+    draft_item = element(next_edition, "T-S2")
+    html = text_of(
+        client.get(reverse("admin:strategy_strategyelement_change", args=[draft_item.pk]))
+    )
+    assert "Utgave 2029–2032 er et utkast." in html
+    assert "publikum ser dem når utgaven sendes på høring" in html
+    assert "publikum ser dem med en gang" not in html and "Vis på nettstedet" not in html
+    parents = {
+        int(pk)
+        for pk in re.findall(
+            r'<option value="(\d+)"', html.split('name="parent"')[1].split("</select>")[0]
+        )
+    }
+    assert parents and set(
+        StrategyElement.objects.filter(pk__in=parents).values_list("edition_id", flat=True)
+    ) == {next_edition.pk}
+    in_force_item = element(first_edition(), "T-S2")
+    html = text_of(
+        client.get(reverse("admin:strategy_strategyelement_change", args=[in_force_item.pk]))
+    )
+    assert "er et utkast" not in html and "publikum ser dem med en gang" in html
+    assert f'href="{in_force_item.get_absolute_url()}" class="viewsitelink"' in html
+    next_edition.send_to_consultation(datetime.date(2028, 10, 1))
+    html = text_of(
+        client.get(reverse("admin:strategy_strategyelement_change", args=[draft_item.pk]))
+    )
+    assert "Utgave 2029–2032 er på høring." in html
+    assert f'href="/utgaver/2029-2032/{draft_item.path}/" class="viewsitelink"' in html
 
 
 def test_an_edit_saved_from_a_copy_read_before_adoption_is_kept(next_edition):

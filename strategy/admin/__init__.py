@@ -89,6 +89,11 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             and self.SAVE_DRAFT_BUTTON in data
         )
         super().__init__(data, *args, **kwargs)
+        if stored is not None and "parent" in self.fields:
+            # An element stays in its edition (the model refuses a parent in another): offer
+            # its own edition's elements, not also their look-alike copies in the other ones.
+            parent_field = self.fields["parent"]
+            parent_field.queryset = parent_field.queryset.filter(edition_id=stored.edition_id)
         if "body" in self.fields and self.instance.pk:
             self.fields["body"].widget.element_id = self.instance.pk
             self.fields["body"].widget.sources = list(self.instance.sources.all())
@@ -178,7 +183,7 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
     form = StrategyElementForm
     list_display = ("tree_actions", "indented_title", "kind", "status", "row_links")
     list_display_links = ("indented_title",)
-    list_filter = ("kind", "is_published", changelist.PartFilter)
+    list_filter = (changelist.EditionFilter, "kind", "is_published", changelist.PartFilter)
     search_fields = ("title", "body", "code")
     # The tree's order is the only order: no column sorts the list.
     sortable_by = ()
@@ -212,8 +217,8 @@ class StrategyElementAdmin(DraggableMPTTAdmin):
         return {}
 
     def view_on_site(self, obj):
-        """Only published elements have a public page."""
-        return obj.get_absolute_url() if obj.is_published else None
+        """Only public elements have a public page (not those of a draft edition)."""
+        return obj.get_absolute_url() if obj.is_public else None
 
     # The columns of the lazy tree; changelist draws them (one string per cell: the list
     # shows hundreds of rows, and Django's per-cell helpers dominate its time).

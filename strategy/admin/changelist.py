@@ -19,7 +19,7 @@ from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Kind, StrategyElement
+from ..models import Edition, EditionStatus, Kind, StrategyElement
 from ..public_site.opendata import Urls
 
 # The query parameter that lists the opened elements; absent: the default view.
@@ -132,8 +132,14 @@ class TreeChangeList(ChangeList):
 
     @property
     def tree_mode(self) -> bool:
-        """The lazy tree; a search or filter shows all matches instead."""
-        return not (self.query or self.has_active_filters)
+        """The lazy tree (of the chosen edition); a search or another filter shows all
+        matches instead."""
+        narrowing = any(
+            spec.used_parameters
+            for spec in self.filter_specs
+            if not isinstance(spec, EditionFilter)
+        )
+        return not (self.query or narrowing)
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = (
@@ -189,8 +195,40 @@ class TreeChangeList(ChangeList):
         return Toggle(f"{query}#element-{row.pk}", is_open, descendants)
 
 
+class EditionFilter(admin.SimpleListFilter):
+    """The elements of one edition. A new edition starts as a copy of the one in force, code
+    for code and title for title: without this filter (and the edition on each document row)
+    an editor cannot tell its rows from those of the edition in force."""
+
+    title = "utgave"
+    parameter_name = "utgave"
+
+    def lookups(self, request, model_admin):
+        return [(str(edition.pk), str(edition)) for edition in Edition.objects.order_by("-period")]
+
+    def has_output(self) -> bool:
+        return len(self.lookup_choices) > 1  # one edition: nothing to choose between
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not is_id(value):
+            raise IncorrectLookupParameters(f"Ugyldig utgave: {value!r}")
+        return queryset.filter(edition_id=int(value))
+
+
+def edition_list_url(edition: Edition) -> str:
+    """The element list showing ``edition``'s tree only."""
+    return (
+        reverse("admin:strategy_strategyelement_changelist")
+        + f"?{EditionFilter.parameter_name}={edition.pk}"
+    )
+
+
 class PartFilter(admin.SimpleListFilter):
-    """Everything under one part, focus area or theme of the strategy."""
+    """Everything under one part, focus area or theme of the strategy (of the chosen edition;
+    with several editions, each part names its edition)."""
 
     title = "del av strategien"
     parameter_name = "under"
@@ -198,7 +236,13 @@ class PartFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         parts = StrategyElement.objects.filter(kind__in=self.kinds).order_by("tree_id", "lft")
-        return [(str(part.pk), str(part)) for part in parts]
+        edition = request.GET.get(EditionFilter.parameter_name, "")
+        if is_id(edition):
+            parts = parts.filter(edition_id=int(edition))
+        parts = list(parts)
+        if len({part.edition_id for part in parts}) < 2:
+            return [(str(part.pk), str(part)) for part in parts]
+        return [(str(part.pk), f"{part} ({part.edition.period_label})") for part in parts]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -242,22 +286,30 @@ def tree_cell(row: StrategyElement) -> SafeString:
 
 def title_cell(row: StrategyElement) -> SafeString:
     # Padding (not mptt's text-indent) keeps the second line of a long title indented.
+    # A document names its edition: the next edition's document is a copy of the one in force.
+    edition = ""
+    if row.parent_id is None:
+        edition = f' <span class="tree-edition">· utgave {escape(str(row.edition))}</span>'
     return mark_safe(
         f'<span class="tree-title" id="element-{row.pk}" style="padding-left: '
-        f'{row.level * 1.25}em">{escape(str(row))}</span>'
+        f'{row.level * 1.25}em">{escape(str(row))}{edition}</span>'
     )
 
 
 def status_cell(row: StrategyElement) -> SafeString:
-    """Published or not (in words: Django's check-mark icon says "True"), and a pending draft."""
+    """Published or not (in words: Django's check-mark icon says "True"), and a pending draft.
+    Published in a draft edition is not public: the public sees it from the consultation on."""
     if not row.is_published:
         return mark_safe("ikke publisert")
+    state = "publisert"
+    if row.edition.status == EditionStatus.DRAFT:
+        state = "publisert, ikke offentlig"
     if hasattr(row, "pending_change"):
         return mark_safe(
-            f'publisert, <a class="draft-marker" href="{escape(row.urls["publish"])}">'
+            f'{state}, <a class="draft-marker" href="{escape(row.urls["publish"])}">'
             "utkast venter</a>"
         )
-    return mark_safe("publisert")
+    return mark_safe(state)
 
 
 def checkbox_cell(row: StrategyElement, name: str) -> SafeString:
@@ -276,7 +328,7 @@ def actions_cell(row: StrategyElement) -> SafeString:
     links = []
     if row.kind_facts.children:
         links.append((urls["add"], "Legg til under"))
-    if row.is_published:
+    if row.is_public:  # a published element of a draft edition has no public page yet
         links.append((urls["public"], "Vis på nettstedet"))
     if not row.is_published or hasattr(row, "pending_change"):
         links.append((urls["preview"], "Forhåndsvis"))

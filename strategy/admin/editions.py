@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from ..models import Edition, EditionStatus
+from .changelist import edition_list_url
 
 
 class StartEditionForm(forms.Form):
@@ -65,6 +66,10 @@ class EditionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # printed links name editions for ever
 
+    def view_on_site(self, obj):
+        """A draft edition has no public page (/utgaver/2029-2032/ answers 404, editors too)."""
+        return obj.get_absolute_url() if obj.is_public else None
+
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "period") if obj is not None else self.readonly_fields
 
@@ -84,7 +89,7 @@ class EditionAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         edition = Edition.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        extra = {}
+        extra = {"elements_url": edition_list_url(edition)} if edition is not None else {}
         if edition is not None and edition.status == EditionStatus.DRAFT:
             extra["consult_url"] = reverse("admin:strategy_edition_consult", args=[edition.pk])
         if edition is not None and edition.status in (
