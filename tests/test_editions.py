@@ -575,3 +575,14 @@ def test_comparison_of_two_editions_is_correct_in_fixed_queries(
     assert "1 endret, 1 nye, 1 ikke videreført" in page
     assert client.get("/utgaver/2025-2028/sammenlign/2025-2028/").status_code == 404
     assert 'sammenlign/2029-2032/"' in text_of(client.get("/utgaver/"))
+
+
+def test_the_add_form_names_the_edition_of_each_document_among_the_parents(client, next_edition):
+    """Prevents a new element added under the look-alike tree of the wrong edition: the
+    «Overordnet element» list showed two identical trees with nothing telling them apart."""
+    client.force_login(make_editor())
+    html = text_of(client.get(reverse("admin:strategy_strategyelement_add")))
+    choices = html.split('name="parent"')[1].split("</select>")[0]
+    assert "· utgave 2025–2028 (gjeldende)</option>" in choices
+    assert "· utgave 2029–2032 (utkast)</option>" in choices
+    assert choices.count("· utgave") == 2  # the documents only

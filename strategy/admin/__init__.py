@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -41,6 +43,17 @@ class SourceInline(admin.StackedInline):
     extra = 0
 
 
+def edition_named_label(label: Callable[[StrategyElement], str]) -> Callable:
+    """A parent choice's label, with the edition after each document's."""
+
+    def labelled(element: StrategyElement) -> str:
+        if element.parent_id is None:
+            return f"{label(element)} · utgave {element.edition}"
+        return label(element)
+
+    return labelled
+
+
 class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
     """Offers only the kinds that may stand under the chosen parent. A posted combination is
     still checked by the model (``check_parent_kind``), which names what is allowed; mptt's
@@ -53,8 +66,9 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
         label="Endringsmerknad",
         required=False,
         max_length=CHANGE_NOTE_MAX_LENGTH,
-        help_text="Kreves når du lagrer en endret tittel eller tekst på et publisert element "
-        "direkte, f.eks. «Språklig rettelse». Vises offentlig under «Endringer».",
+        help_text="Kreves når du lagrer en endret tittel eller tekst som publikum ser (et "
+        "publisert element i en offentlig utgave) direkte, f.eks. «Språklig rettelse». Vises "
+        "offentlig under «Endringer».",
     )
     # The user saving, set by the admin's get_form(): unpublishing the document needs a superuser.
     editor = None
@@ -94,6 +108,12 @@ class StrategyElementForm(locking.VersionedFormMixin, MPTTAdminForm):
             # its own edition's elements, not also their look-alike copies in the other ones.
             parent_field = self.fields["parent"]
             parent_field.queryset = parent_field.queryset.filter(edition_id=stored.edition_id)
+        elif "parent" in self.fields:
+            # A new element joins its parent's edition: each edition's document says which
+            # one it is, so that two look-alike trees can be told apart.
+            parent_field = self.fields["parent"]
+            parent_field.queryset = parent_field.queryset.select_related("edition")
+            parent_field.label_from_instance = edition_named_label(parent_field.label_from_instance)
         if "body" in self.fields and self.instance.pk:
             self.fields["body"].widget.element_id = self.instance.pk
             self.fields["body"].widget.sources = list(self.instance.sources.all())
