@@ -65,6 +65,8 @@ def test_the_document_has_the_owners_title_period_and_adopting_body_and_no_inven
     assert "Vedtatt " not in page and "None" not in page
     listing = text_of(client.get("/utgaver/"))
     assert "2025–2028" in listing and "Gjeldende" in listing
+    # Shared in e-mail or Teams, the list is named as itself, not as the site.
+    assert '<meta property="og:title" content="Utgaver av strategien">' in listing
 
 
 def test_only_one_edition_can_be_in_force(strategy):
@@ -170,6 +172,16 @@ def test_adoption_keeps_every_printed_link_naming_the_2025_2028_element(client, 
     current = text_of(client.get(f"/{new_item.path}/"))
     assert "Ved å gjøre noe annet fra 2029" in current
     assert f'href="/utgaver/2025-2028/{old_item.path}/"' in current
+    # … and says so at the top when the words differ: a plain address printed before the
+    # adoption never changes its words silently.
+    assert (
+        "Ny ordlyd i utgave 2029–2032.</strong> Utgave 2029–2032 gjelder fra vedtaket "
+        "1. desember 2028. En lenke hit fra før det viste teksten i utgave 2025–2028: "
+        f'<a href="/utgaver/2025-2028/{old_item.path}/">T-S2 i utgave 2025–2028</a>'
+    ) in current
+    assert "T-S2 i utgave 2025–2028</a>." in current.split('id="endringer-tittel"')[1]
+    unchanged = element(next_edition, "T-S3")
+    assert "Ny ordlyd" not in text_of(client.get(f"/{unchanged.path}/"))
     assert client.get(f"/r/{NEXT}/T-S2/")["Location"] == f"/{new_item.path}/"
     listing = text_of(client.get("/utgaver/"))
     assert "Erstattet" in listing and "1. desember 2028 (sak 28/123)" in listing

@@ -199,6 +199,11 @@ def predecessors(element: StrategyElement) -> list[StrategyElement]:
     return found
 
 
+def same_words(one: StrategyElement, other: StrategyElement) -> bool:
+    """Whether two elements (of two editions, say) have the same public title and text."""
+    return all(getattr(one, field) == getattr(other, field) for field in PUBLIC_TEXT_FIELDS)
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 
@@ -210,10 +215,16 @@ def element_context(element: StrategyElement) -> dict:
     superseded = edition.status == EditionStatus.SUPERSEDED
     versions = versions_of(element.pk, element)
     shown = published_versions(versions)
+    earlier = predecessors(element)
     return {
         "strategy_edition": edition,
         "successor": successor_in_force(element) if superseded else None,
-        "predecessors": predecessors(element),
+        "predecessors": earlier,
+        # A plain address printed before this edition was adopted showed the element it
+        # continues: say so when the words differ, so that the change is never silent.
+        "reworded_from": earlier[0]
+        if earlier and edition.is_in_force and not same_words(earlier[0], element)
+        else None,
         "changes": public_changes(versions),
         # The days of the first published text and of the text shown (JSON-LD's dates).
         "published_on": shown[0].day if shown else None,
@@ -241,7 +252,7 @@ def compare(old: list[StrategyElement], new: list[StrategyElement]) -> Compariso
             result.new.append(element)
             continue
         matched.add(before.pk)
-        if (before.title, before.body) == (element.title, element.body):
+        if same_words(before, element):
             result.unchanged.append((before, element))
         else:
             result.changed.append(
