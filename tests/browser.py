@@ -4,6 +4,7 @@ that finds every public page by following links from the front page, and the two
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -291,13 +292,64 @@ def overflow_at(page, width: int) -> dict | None:
     return page.evaluate(OVERFLOW_JS)
 
 
+def structure_problems(facts: dict) -> list[str]:
+    """What is wrong with a page's language, landmarks, skip link, headings and tab order
+    (``PAGE_FACTS_JS``): ``lang="nb"``, one header, main and footer, a nav, «Hopp til
+    hovedinnhold» as the first link, one <h1> first, no heading level skipped, no tabindex > 0."""
+    problems = []
+    if facts["lang"] != "nb":
+        problems.append(f"lang={facts['lang']}")
+    landmarks = facts["landmarks"]
+    if (landmarks["header"], landmarks["main"], landmarks["footer"]) != (1, 1, 1):
+        problems.append(f"landemerker {landmarks}")
+    if landmarks["nav"] < 1:
+        problems.append("ingen nav")
+    if facts["skipLink"] != {"text": "Hopp til hovedinnhold", "href": "#hovedinnhold"}:
+        problems.append(f"første lenke {facts['skipLink']}")
+    levels = [heading["level"] for heading in facts["headings"]]
+    if levels.count(1) != 1 or levels[0] != 1:
+        problems.append(f"overskrifter {levels[:5]}")
+    for before, after in itertools.pairwise(levels):
+        if after > before + 1:
+            problems.append(f"h{before} → h{after}")
+            break
+    if facts["positiveTabindex"]:
+        problems.append("tabindex > 0 endrer tabulatorrekkefølgen")
+    return problems
+
+
+def breadcrumb_problems(facts: dict) -> list[str]:
+    """Breadcrumbs that are not a nav labelled «Brødsmulesti» with exactly one current page."""
+    return [
+        f"brødsmulesti {crumbs}"
+        for crumbs in facts["breadcrumbs"]
+        if crumbs != {"label": "Brødsmulesti", "current": 1}
+    ]
+
+
+def link_problems(facts: dict) -> list[str]:
+    """Links that say nothing out of context (WCAG 2.4.4): an empty or vague text («les mer»),
+    or one text leading to two different addresses."""
+    problems = []
+    targets: dict[str, set[str]] = {}
+    for link in facts["links"]:
+        name = link["name"]
+        if not name or name.lower().strip(" .:…›»") in VAGUE_LINK_TEXTS:
+            problems.append(f"lenketekst «{name}» → {link['href']}")
+        targets.setdefault(name.lower(), set()).add(link["href"])
+    problems += [
+        f"«{name}» går til {sorted(hrefs)}" for name, hrefs in targets.items() if len(hrefs) > 1
+    ]
+    return problems
+
+
 def validate_html(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
     """Run the Nu Html Checker once over every page; returns its errors by address."""
-    files: dict[str, str] = {}
+    files: dict[str, str] = {}  # file name -> address
     for number, (url, html) in enumerate(sorted(pages.items())):
         path = folder / f"side-{number:04d}.html"
         path.write_text(html, encoding="utf-8")
-        files[path.resolve().as_uri()] = url
+        files[path.name] = url
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, folder.iterdir())],
         capture_output=True,
@@ -309,7 +361,9 @@ def validate_html(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for message in json.loads(result.stdout)["messages"]:
         if message.get("type") == "error" or message.get("subType") == "fatal":
-            url = files.get(message.get("url", ""), message.get("url", "?"))
+            # The checker names a file "file:/tmp/…", not "file:///tmp/…": match by its name.
+            checked = message.get("url", "?")
+            url = files.get(checked.rsplit("/", 1)[-1], checked)
             errors.setdefault(url, []).append(
                 f"linje {message.get('lastLine', '?')}: {message.get('message')}"
                 f" [{message.get('extract', '').strip()[:120]}]"
