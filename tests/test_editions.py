@@ -88,9 +88,12 @@ def test_starting_an_edition_copies_everything_and_leaves_the_edition_in_force_a
     edition = Edition.objects.start_new(NEXT)
     assert edition.status == EditionStatus.DRAFT and edition.copied_from == first_edition()
     copies = list(StrategyElement.objects.filter(edition=edition).order_by("lft"))
-    assert [(c.code, c.title, c.body, c.path, c.kind, c.level) for c in copies] == [
-        (o.code, o.title, o.body, o.path, o.kind, o.level) for o in old
+    assert [(c.code, c.title, c.body, c.path, c.kind, c.level) for c in copies[1:]] == [
+        (o.code, o.title, o.body, o.path, o.kind, o.level) for o in old[1:]
     ]
+    # The document's title names the new period (editors may reword it further).
+    assert copies[0].title == "Strategiske føringer for Osloregionen 2029–2032"
+    assert (copies[0].code, copies[0].body) == (old[0].code, old[0].body)
     assert [c.predecessor_id for c in copies] == [o.pk for o in old]
     assert {c.parent.predecessor_id for c in copies if c.parent_id} <= {o.pk for o in old}
     assert not any(c.is_public for c in copies)
@@ -381,6 +384,46 @@ def test_dated_view_across_an_adoption_shows_the_edition_it_names(client, next_e
     assert old_item.title in text and "Ny ordlyd i 2029-2032" not in text
 
 
+def test_what_the_editors_changed_in_a_draft_edition_is_no_public_change(client, next_edition):
+    """Prevents a new edition's «Endringer» listing the editors' work on the draft (the public
+    never saw those words), and a dated view or «Hele strategien» showing the draft as the
+    text of a day before the edition was made public."""
+    item = element(next_edition, "T-S2")
+    for title in ("Ved å prøve et første utkast", "Ved å prøve et andre utkast"):
+        item.title = title
+        item.save()
+    removed = element(next_edition, "T-S1")
+    removed_id = removed.pk
+    removed.delete()  # never public in this edition
+    StrategyElement.history.filter(edition_id=next_edition.pk).update(
+        history_date=oslo(2026, 6, 1, 12)
+    )
+    next_edition.send_to_consultation(datetime.date(2028, 10, 1))
+    Edition.objects.filter(pk=next_edition.pk).update(public_since=oslo(2026, 9, 1, 12))
+    assert StrategyElement.history.filter(id=removed_id).exists()
+
+    page = text_of(client.get(f"/utgaver/{NEXT}/{item.path}/"))
+    assert "Teksten er ikke endret siden den ble publisert." in page
+    base = f"/r/{NEXT}/T-S2/"
+    assert client.get(f"{base}2026-08-31/").status_code == 404  # a draft then
+    made_public = text_of(client.get(f"{base}2026-09-01/"))
+    assert "Ved å prøve et andre utkast" in made_public and "første utkast" not in made_public
+    whole = client.get(f"/utgaver/{NEXT}/hele-strategien/", {"dato": "2026-08-31"})
+    assert whole.status_code == 404
+    assert client.get(f"/r/{NEXT}/T-S1/2026-09-02/").status_code == 404  # not 410
+    # A change after the edition was made public is a public change, with its note.
+    PendingChange.objects.create(
+        element=item, title="Ved å prøve høringens ordlyd", slug=item.slug, body=item.body
+    )
+    item.publish(note="Endret etter høringsmøtet")
+    changes = text_of(client.get(f"/utgaver/{NEXT}/{item.path}/")).split('id="endringer-tittel"')[1]
+    changes = changes.split("</section>")[0]
+    assert "Endret etter høringsmøtet" in changes and changes.count("<li>") == 1
+    history = client.get(f"/utgaver/{NEXT}/api/elementer/T-S2.json").json()["endringer"]
+    assert history[0]["dato"][:10] == "2026-09-01"
+    assert len(history) == 2
+
+
 # Admin ------------------------------------------------------------------------------------
 
 
@@ -581,10 +624,17 @@ def test_comparison_of_two_editions_is_correct_in_fixed_queries(
     assert response.status_code == 200
     changed_part = page.split('id="endret-tittel"')[1].split('id="nye-tittel"')[0]
     assert "T-S2" in changed_part and "<ins>nye løsninger</ins>" in changed_part
+    # The document's title names its period: <del>2025–2028</del> <ins>2029–2032</ins>.
+    assert "<del>2025–2028</del> <ins>2029–2032</ins>" in changed_part
     assert "Ved å prøve en helt ny strategi" in page.split('id="nye-tittel"')[1].split("</ul>")[0]
     gone = page.split('id="ikke-videreført-tittel"')[1].split("</ul>")[0]
     assert "T-S1" in gone and "T-S2" not in gone
-    assert "1 endret, 1 nye, 1 ikke videreført" in page
+    assert "2 endret, 1 nye, 1 ikke videreført" in page
+    # Politicians read which of the two is adopted and which is a draft.
+    assert (
+        "Fra utgave 2025–2028 er gjeldende; til utgave 2029–2032 er et høringsutkast med frist "
+        "1. oktober 2028, ikke vedtatt."
+    ) in page
     assert client.get("/utgaver/2025-2028/sammenlign/2025-2028/").status_code == 404
     assert 'sammenlign/2029-2032/"' in text_of(client.get("/utgaver/"))
 

@@ -65,7 +65,9 @@ def with_day(path: str, day: datetime.date) -> str:
 
 def change_page(item: StrategyElement) -> str:
     """The word-level difference of the element's latest public change."""
-    (new, _old), *_earlier = edition_pages.public_changes(edition_pages.versions_of(item.pk, item))
+    (new, _old), *_earlier = edition_pages.public_changes(
+        edition_pages.versions_of(item.pk, item.edition, item)
+    )
     return reverse(
         "strategy:element-change",
         kwargs={"period": item.edition.period, "code": item.code, "version_id": new.history_id},
@@ -174,7 +176,7 @@ def prepare_editions() -> list[Target]:
         Target(
             "sammenligning erstattet–gjeldende",
             reverse(compare, kwargs={"period": superseded.period, "other": in_force.period}),
-            "1 endret, 1 nye, 1 ikke videreført",
+            "2 endret, 1 nye, 1 ikke videreført",  # + the document's title (its period)
         ),
         # 2033–2036, on consultation.
         Target("høring: forside", consultation.url_for("front-page"), "Høringsutkast"),
@@ -190,7 +192,7 @@ def prepare_editions() -> list[Target]:
         Target(
             "sammenligning gjeldende–høring",
             reverse(compare, kwargs={"period": in_force.period, "other": consultation.period}),
-            "0 endret, 0 nye, 0 ikke videreført",
+            "1 endret, 0 nye, 0 ikke videreført",  # the document's title (its period)
         ),
     ]
 

@@ -116,6 +116,10 @@ class Edition(models.Model):
     adopted_on = models.DateField("vedtaksdato", null=True, blank=True)
     case_reference = models.CharField("saksnummer", max_length=100, blank=True)
     consultation_deadline = models.DateField("høringsfrist", null=True, blank=True)
+    # When the public first saw the edition (sent on consultation, or adopted straight from
+    # the draft); None: public from the start (the first edition). What the editors changed
+    # before then was never a public change.
+    public_since = models.DateTimeField("offentlig fra", null=True, blank=True, editable=False)
     in_force_since = models.DateTimeField("gjeldende fra", null=True, blank=True, editable=False)
     superseded_at = models.DateTimeField("erstattet", null=True, blank=True, editable=False)
     replaced_by = models.ForeignKey(
@@ -201,7 +205,11 @@ class Edition(models.Model):
                 raise ValidationError("Bare en utgave i utkast kan sendes på høring.")
             if deadline is None:
                 raise ValidationError("Høringsfristen må fylles ut.")
-            self._set_status(EditionStatus.CONSULTATION, consultation_deadline=deadline)
+            self._set_status(
+                EditionStatus.CONSULTATION,
+                consultation_deadline=deadline,
+                public_since=timezone.now(),
+            )
         apps.get_model("strategy", "ContentVersion").bump()
 
     def adopt(self, adopted_on: datetime.date | None = None, case_reference: str = "") -> None:
@@ -220,6 +228,7 @@ class Edition(models.Model):
                 edition._set_status(EditionStatus.SUPERSEDED, superseded_at=now, replaced_by=self)
             self._set_status(
                 EditionStatus.IN_FORCE,
+                public_since=self.public_since or now,
                 in_force_since=now,
                 adopted_on=adopted_on or self.adopted_on,
                 case_reference=case_reference or self.case_reference,

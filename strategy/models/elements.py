@@ -514,7 +514,8 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
         """Inserts a copy of ``source``'s tree into ``target`` (empty), level by level, in one
         transaction under the tree lock: the nested-set numbers are the source's with a new
         tree id, so the order is kept exactly. Every copy remembers its original
-        (``predecessor``); every copy and source gets its first history row."""
+        (``predecessor``); every copy and source gets its first history row. The document's
+        title names the new period where it named the old one."""
         with tree_lock():
             elements = list(self.filter(edition=source).order_by("level", "lft"))
             if not elements:
@@ -525,13 +526,16 @@ class StrategyElementManager(TreeManager.from_queryset(StrategyElementQuerySet))
             for level in sorted({element.level for element in elements}):
                 batch = []
                 for element in (e for e in elements if e.level == level):
+                    title = element.title
+                    if element.parent_id is None:  # «… for Osloregionen 2025–2028»: its period
+                        title = title.replace(source.period_label, target.period_label)
                     duplicate = self.model(
                         edition=target,
                         predecessor_id=element.pk,
                         parent=copies[element.parent_id] if element.parent_id else None,
                         kind=element.kind,
                         code=element.code,
-                        title=element.title,
+                        title=title,
                         slug=element.slug,
                         path=element.path,
                         body=element.body,

@@ -12,6 +12,7 @@ holds every state with its date, and a second copy could disagree with it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import html
@@ -77,10 +78,13 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, oslo())
 
 
-def versions_of(element_id: int, live: StrategyElement | None = None) -> list[Version]:
+def versions_of(element_id: int, edition, live: StrategyElement | None = None) -> list[Version]:
     """Every saved state of an element, oldest first (one query). An element that has never
     been saved since it was loaded from the fixture has no history: its live row, since it
-    was created, is its only version."""
+    was created, is its only version. In an edition that became public after it was started
+    (a copy sent on consultation or adopted), what the editors saved before then was never
+    public: the last of those states is the first version, dated when the public first saw
+    it, so no dated view shows a draft and «Endringer» starts from the text made public."""
     rows = (
         StrategyElement.history.filter(id=element_id)
         .order_by("history_date", "history_id")
@@ -101,7 +105,20 @@ def versions_of(element_id: int, live: StrategyElement | None = None) -> list[Ve
         versions = [
             Version(None, live.created_at, "+", live.is_published, live.title, live.body, "")
         ]
-    return versions
+    return since_public(versions, edition.public_since)
+
+
+def since_public(versions: list[Version], public_since: datetime.datetime | None) -> list[Version]:
+    """``versions`` as the public saw them: from ``public_since`` on (see ``versions_of``)."""
+    if public_since is None:
+        return versions
+    before = [version for version in versions if version.date < public_since]
+    if not before:
+        return versions
+    if before[-1].kind == "-":  # deleted before the public saw it: it never was public
+        return versions[len(before) :]
+    first = dataclasses.replace(before[-1], date=public_since, note="")
+    return [first, *versions[len(before) :]]
 
 
 def published_versions(versions: list[Version]) -> list[Version]:
@@ -213,7 +230,7 @@ def element_context(element: StrategyElement) -> dict:
     page: a fixed number of queries whatever the tree size and history length."""
     edition = element.edition
     superseded = edition.status == EditionStatus.SUPERSEDED
-    versions = versions_of(element.pk, element)
+    versions = versions_of(element.pk, edition, element)
     shown = published_versions(versions)
     earlier = predecessors(element)
     return {
@@ -326,6 +343,8 @@ def tree_as_of(edition, day: datetime.date) -> dict[int, StrategyElement]:
     among siblings is today's (the history does not keep the tree numbers); a deleted element
     takes the place it had when it was deleted."""
     limit = end_of_day(day)
+    if edition.public_since is not None and limit <= edition.public_since:
+        return {}  # the public had not seen the edition yet
     live = {
         element.pk: element
         for element in StrategyElement.objects.filter(edition=edition).select_related(None)

@@ -108,7 +108,7 @@ def dated_element(request: HttpRequest, period: str, code: str, day: datetime.da
     element_id = element.pk if element is not None else _deleted_element_id(edition, code)
     if element_id is None:
         return not_found(request)
-    versions = edition_pages.versions_of(element_id, element)
+    versions = edition_pages.versions_of(element_id, edition, element)
     answer = edition_pages.as_of(versions, day)
     if answer.status == 404:
         return _dated_not_found(
@@ -176,7 +176,7 @@ def element_change(request: HttpRequest, period: str, code: str, version_id: int
     if element is None:
         return not_found(request)
     element.edition = edition
-    pairs = edition_pages.public_changes(edition_pages.versions_of(element.pk, element))
+    pairs = edition_pages.public_changes(edition_pages.versions_of(element.pk, edition, element))
     pair = next((pair for pair in pairs if pair[0].history_id == version_id), None)
     if pair is None:
         return not_found(request)

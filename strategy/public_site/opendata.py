@@ -297,7 +297,7 @@ def change_history(urls: Urls, element: StrategyElement) -> list[dict[str, str]]
             "url": dated.replace("0001-01-01", version.day.isoformat(), 1),
         }
         for version in edition_pages.published_versions(
-            edition_pages.versions_of(element.pk, element)
+            edition_pages.versions_of(element.pk, element.edition, element)
         )
     ]
 
