@@ -14,6 +14,9 @@ export UV_PYTHON ?= 3.13
 export UV_PYTHON_DOWNLOADS := never
 # The PostgreSQL run of the tests; pytest-django creates and drops test_<name> itself.
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/osloregion
+# The tests run in one process per core (pytest-xdist, at most 4), each module in one
+# process, so that a module's costly fixtures (a crawl, a live server) are built once.
+PYTEST_PARALLEL ?= --numprocesses=auto --maxprocesses=4 --dist=loadscope
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -102,12 +105,12 @@ lint: .venv/.synced
 # The browser tests (Chromium, axe-core, Nu Html Checker) run here; the PostgreSQL run leaves
 # them out (deselected, not skipped): they test the pages, not the database.
 test-sqlite: .venv/.synced pdf-tools search-tools browser-tools node_modules/.installed
-	env -u DATABASE_URL $(UV) run pytest
+	env -u DATABASE_URL $(UV) run pytest $(PYTEST_PARALLEL)
 
 # Under CI=true an unreachable PostgreSQL is a failure, never a silent skip.
 test-postgresql: .venv/.synced pdf-tools search-tools
 	@if $(UV) run python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(POSTGRES_TEST_URL)" 2>/dev/null; then \
-		DATABASE_URL="$(POSTGRES_TEST_URL)" REQUIRE_POSTGRESQL=1 $(UV) run pytest -m "not browser"; \
+		DATABASE_URL="$(POSTGRES_TEST_URL)" REQUIRE_POSTGRESQL=1 $(UV) run pytest -m "not browser" $(PYTEST_PARALLEL); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FEIL: PostgreSQL svarer ikke på $(POSTGRES_TEST_URL), og CI=true krever den."; exit 1; \
 	else \

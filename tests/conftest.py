@@ -1,12 +1,11 @@
 import os
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, models
 
 from tests.factories import build_generated_tree
+from tests.snapshots import put_back, tables_written_by
 
 
 def pytest_configure(config):
@@ -36,58 +35,23 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker(unwanted)]
 
 
-def _every_table() -> dict[type[models.Model], list[dict]]:
-    return {
-        model: list(model._base_manager.order_by("pk").values(*_columns(model)))
-        for model in apps.get_models(include_auto_created=True)
-    }
-
-
-def _columns(model: type[models.Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 @pytest.fixture(scope="session")
 def loaded_strategy(django_db_setup, django_db_blocker) -> dict[type[models.Model], list[dict]]:
     """``load_strategy strategy`` once per session (parsing, checks, history and all): every
     table it changed, as it left it. The load itself is rolled back, so a test that does not
     ask for the strategy still starts from an empty database."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        before = _every_table()
-        call_command("load_strategy", "strategy", verbosity=0)
-        after = _every_table()
-        transaction.set_rollback(True)
-    return {model: rows for model, rows in after.items() if rows != before[model]}
+    return tables_written_by(
+        lambda: call_command("load_strategy", "strategy", verbosity=0), django_db_blocker
+    )
 
 
 @pytest.fixture
 def strategy(loaded_strategy, db):
     """The real strategy, loaded from fixtures/strategy.json: the rows the session's load
-    wrote, put back in this test's transaction (rolled back after it), one statement a table."""
-    from strategy.models import ContentVersion, StrategyElement
+    wrote, put back in this test's transaction."""
+    from strategy.models import StrategyElement
 
-    quote = connection.ops.quote_name
-    # One transaction (a savepoint in a test's own), so the foreign keys are checked once all
-    # rows are in: with transactional_db each statement would commit on its own.
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Rows as stored, in tables a test starts with empty: no save(), no signals, and no
-        # auto_now (bulk_create would stamp created_at and updated_at with today).
-        for model, rows in loaded_strategy.items():
-            fields = model._meta.concrete_fields
-            cursor.executemany(
-                f"INSERT INTO {quote(model._meta.db_table)} "
-                f"({', '.join(quote(field.column) for field in fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(fields))})",
-                [
-                    [field.get_db_prep_save(row[field.attname], connection) for field in fields]
-                    for row in rows
-                ],
-            )
-        for statement in connection.ops.sequence_reset_sql(no_style(), list(loaded_strategy)):
-            cursor.execute(statement)
-    # A new version, as a load in the test itself would make: nothing a worker process kept
-    # from another test (a rendered page, a PDF) is taken for this one's.
-    ContentVersion.bump()
+    put_back(loaded_strategy)
     return StrategyElement.objects.current_document()
 
 

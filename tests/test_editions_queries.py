@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from strategy.models import Edition, StrategyElement
+from tests.factories import build_generated_tree
+from tests.snapshots import put_back, tables_written_by
 from tests.test_editions import (
     COMPARISON_QUERIES,
     DATED_VIEW_QUERIES,
@@ -18,10 +20,10 @@ from tests.test_editions import (
 VERSIONS = 20
 
 
-@pytest.fixture
-def long_history(generated_tree) -> Edition:
-    """Every element of the generated tree (2,000+) published in 20 wordings, one a day."""
-    elements = list(StrategyElement.objects.filter(edition=generated_tree.edition))
+def build_long_history() -> None:
+    """A generated tree (2,000+ elements), every element published in 20 wordings, one a day."""
+    root = build_generated_tree(focus_areas=20, items_per_group=50, themes=20)
+    elements = list(StrategyElement.objects.filter(edition=root.edition))
     assert len(elements) >= 2000
     start = timezone.now() - datetime.timedelta(days=VERSIONS + 1)
     titles = {element.pk: element.title for element in elements}
@@ -35,7 +37,18 @@ def long_history(generated_tree) -> Edition:
             default_date=start + datetime.timedelta(days=number),
         )
     StrategyElement.objects.bulk_update(elements, ["title"])
-    return generated_tree.edition
+
+
+@pytest.fixture(scope="module")
+def long_history_tables(django_db_setup, django_db_blocker):
+    """Built once for the module (5 s), put back in each test (a fraction of that)."""
+    return tables_written_by(build_long_history, django_db_blocker)
+
+
+@pytest.fixture
+def long_history(long_history_tables, db) -> Edition:
+    put_back(long_history_tables)
+    return Edition.objects.get()
 
 
 # content version, the document with its edition; the tree at the date: the elements, their

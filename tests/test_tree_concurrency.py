@@ -112,7 +112,7 @@ def test_concurrent_tree_writes_on_sqlite_never_hit_database_is_locked(tmp_path)
     on SQLite, and a corrupted tree when they do not fail."""
     database_url = f"sqlite:///{tmp_path / 'stress.sqlite3'}"
     original = prepare(database_url)
-    reports = hammer(database_url, workers=3, seconds=8, pause=0.05)
+    reports = hammer(database_url, workers=3, seconds=5, pause=0.05)
     check_after(database_url, original, reports)
 
 
