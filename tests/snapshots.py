@@ -55,5 +55,3 @@ def put_back(tables: dict[type[models.Model], list[dict]]) -> None:
     # A new version, as a load in the test itself would make: nothing a worker process kept
     # from another test (a rendered page, a PDF) is taken for this one's.
     ContentVersion.bump()
-
-
