@@ -306,3 +306,44 @@ def test_pages_link_to_their_pdf(client, strategy):
         html = client.get(element.get_absolute_url()).content.decode()
         link = f'href="{focus_area_pdf(element.code)}" download>Last ned PDF</a>'
         assert (link in html) == (element.kind == Kind.FOCUS_AREA), element.code
+
+
+def test_a_superseded_edition_keeps_its_own_pdfs(client, strategy, pdf_cache):
+    """Bug prevented: after a new edition is adopted, the 2025–2028 focus area's page offered
+    «Last ned PDF» of the same code in the edition in force (/pdf/T.pdf), and the 2025–2028
+    strategy had no PDF at all - the document council cases attach."""
+    from strategy.models import Edition
+
+    following = Edition.objects.start_new("2029-2032")
+    renamed = StrategyElement.objects.get(edition=following, code="T")
+    renamed.title = "Mobilitet fra 2029"
+    renamed.save()
+    following.adopt(timezone.localdate(), "28/1")
+    old_area = StrategyElement.objects.select_related("edition").get(
+        edition__period="2025-2028", code="T"
+    )
+    page = client.get(old_area.get_absolute_url()).content.decode()
+    assert 'href="/utgaver/2025-2028/pdf/T.pdf" download>Last ned PDF' in page
+    area_pdf = client.get("/utgaver/2025-2028/pdf/T.pdf")
+    assert area_pdf["Content-Disposition"] == (
+        'attachment; filename="transport-og-mobilitet-2025-2028.pdf"'
+    )
+    text = " ".join(pdf_text(area_pdf.content))
+    assert "Transport og mobilitet" in text and "Mobilitet fra 2029" not in text
+    assert "Mobilitet fra 2029" in " ".join(pdf_text(client.get(focus_area_pdf("T")).content))
+    whole_page = client.get("/utgaver/2025-2028/hele-strategien/").content.decode()
+    assert 'href="/utgaver/2025-2028/pdf/strategien.pdf" download>' in whole_page
+    whole = client.get("/utgaver/2025-2028/pdf/strategien.pdf")
+    assert whole["Content-Disposition"] == (
+        'attachment; filename="strategiske-foringer-for-osloregionen-2025-2028.pdf"'
+    )
+    reader = pypdf.PdfReader(io.BytesIO(whole.content))
+    assert reader.metadata.title == "Strategiske føringer for Osloregionen 2025–2028"
+    # Each edition's PDFs are cached apart: the other edition's does not evict it.
+    client.get(WHOLE)
+    cached = sorted(path.name.rsplit("-", 1)[0] for path in pdf_cache.glob("strategien-*.pdf"))
+    assert cached == ["strategien-2025-2028", "strategien-2029-2032"]
+    # A dated «Hele strategien» offers no PDF (it would be today's text).
+    dated = client.get("/hele-strategien/", {"dato": timezone.localdate().isoformat()})
+    assert "Last ned PDF" not in dated.content.decode()
+    assert client.get("/utgaver/1999-2002/pdf/strategien.pdf").status_code == 404

@@ -204,6 +204,16 @@ class StrategyElementQuerySet(TreeQuerySet):
         """The strategy the portal shows at its plain URLs: the edition in force."""
         return self.current_documents().first()
 
+    def documents_of(self, period: str | None) -> StrategyElementQuerySet:
+        """The public document an address names: /utgaver/<periode>/… that edition's (a public
+        one), a plain address (``period`` None) the edition in force's."""
+        if period is None:
+            return self.current_documents()
+        return self.documents().public().filter(edition__period=period).select_related("edition")
+
+    def document_of(self, period: str | None) -> StrategyElement | None:
+        return self.documents_of(period).first()
+
     def linked(self) -> dict[int, StrategyElement]:
         """Run the query once and link every row to its parent and children in memory, so that
         templates walk the tree without further queries (what mptt's ``get_cached_trees`` does,

@@ -6,6 +6,7 @@ element path:
 - /r/<periode>/<kode>/endringer/<nr>/ – the word-level difference of one published change
 - /r/<periode>/<kode>/kort/, …/referanse.ris|bib|json – the card and the reference files
 - /utgaver/<periode>/api/strategi.json|csv, …/api/elementer/<kode>.json – the edition's open data
+- /utgaver/<periode>/pdf/strategien.pdf, …/pdf/<kode>.pdf – the edition's PDFs
 - /utgaver/ – every public edition
 - /utgaver/<periode>/ , …/hele-strategien/ , …/<sti>/ – an edition not in force
 - /utgaver/<periode>/sammenlign/<periode>/ – two editions compared element by element
@@ -13,7 +14,7 @@ element path:
 
 from django.urls import path, register_converter
 
-from . import edition_views, opendata, permalinks, sharing
+from . import edition_views, opendata, pdf, permalinks, sharing
 from .converters import DateConverter, PeriodConverter
 
 register_converter(PeriodConverter, "period")
@@ -77,6 +78,16 @@ def patterns() -> list:
             "utgaver/<period:period>/api/elementer/<code:code>.json",
             opendata.element_json,
             name="edition-element-json",
+        ),
+        path(
+            "utgaver/<period:period>/pdf/strategien.pdf",
+            pdf.strategy_pdf,
+            name="edition-strategy-pdf",
+        ),
+        path(
+            "utgaver/<period:period>/pdf/<code:code>.pdf",
+            pdf.element_pdf,
+            name="edition-element-pdf",
         ),
         path(
             "utgaver/<period:period>/<element_path:element_path>/",

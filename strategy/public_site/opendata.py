@@ -242,20 +242,6 @@ def text_day(request: HttpRequest | None, day: datetime.date | None) -> datetime
     return localtime(version[1]).date() if version is not None else edition_pages.today()
 
 
-def _document(period: str | None) -> StrategyElement | None:
-    """The public document whose data an address asks for: /utgaver/<periode>/api/… that
-    edition's (a public one), /api/… the edition in force's."""
-    if period is None:
-        return StrategyElement.objects.current_document()
-    return (
-        StrategyElement.objects.documents()
-        .public()
-        .filter(edition__period=period)
-        .select_related("edition")
-        .first()
-    )
-
-
 def _no_edition(period: str) -> JsonResponse:
     return _json_error(f"Fant ingen offentlig utgave for perioden {period}.", status=404)
 
@@ -266,7 +252,7 @@ def strategy_json(request: HttpRequest, period: str | None = None) -> HttpRespon
     """The whole public strategy as one JSON tree: 3 queries whatever its size (with
     ``?dato=``: as it stood at the end of that day; under /utgaver/<periode>/: that
     edition)."""
-    root = _document(period)
+    root = StrategyElement.objects.document_of(period)
     if root is None:
         return _no_edition(period) if period else _json_error("Ingen publisert strategi.", 404)
     try:
@@ -337,7 +323,7 @@ def element_json(request: HttpRequest, code: str, period: str | None = None) -> 
 
 
 def _dated_element_json(code: str, day: datetime.date, period: str | None) -> HttpResponse:
-    root = _document(period)
+    root = StrategyElement.objects.document_of(period)
     nodes = _dated_tree(root, day) if root is not None else {}
     element = next((node for node in nodes.values() if node.code == code), None)
     if element is None:
@@ -429,7 +415,7 @@ def elements_csv(request: HttpRequest, period: str | None = None) -> HttpRespons
         day = _requested_day(request)
     except edition_pages.BadDay as error:
         return _json_error(str(error), status=400)
-    root = _document(period) if day or period else None
+    root = StrategyElement.objects.document_of(period) if day or period else None
     if period and root is None:
         return _no_edition(period)
     if day is not None:

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..infrastructure.caching import PageVersion, content_version, public_page
-from ..models import Kind, StrategyElement
+from ..models import Edition, Kind, StrategyElement
 from ..slugs import norwegian_slugify
 from .citation import norwegian_date
 from .opendata import Urls
@@ -130,24 +130,42 @@ def _serve(request: HttpRequest, name: str, element: StrategyElement, nodes_quer
     return cached_pdf(name, version.etag, make)
 
 
+def _cache_name(name: str, edition: Edition) -> str:
+    """Each edition's PDFs are kept apart («strategien-2025-2028»): a new one of one edition
+    never replaces another edition's."""
+    return f"{name}-{edition.period}"
+
+
+def _filename(stem: str, edition: Edition) -> str:
+    """The edition in force's files keep their names; another edition's name its period
+    (the document's title already does)."""
+    if edition.is_in_force or edition.period in stem:
+        return f"{stem}.pdf"
+    return f"{stem}-{edition.period}.pdf"
+
+
 @public_page
-def strategy_pdf(request: HttpRequest) -> HttpResponse:
-    """The whole strategy as PDF."""
-    root = StrategyElement.objects.current_document()
+def strategy_pdf(request: HttpRequest, period: str | None = None) -> HttpResponse:
+    """The whole strategy as PDF: the edition in force's, or under /utgaver/<periode>/ that
+    edition's."""
+    root = StrategyElement.objects.document_of(period)
     if root is None:
         return not_found(request)
     query = StrategyElement.objects.public().in_tree_of(root)
-    content = _serve(request, WHOLE_STRATEGY, root, query)
-    return _pdf_response(content, f"{norwegian_slugify(root.title) or WHOLE_STRATEGY}.pdf")
+    content = _serve(request, _cache_name(WHOLE_STRATEGY, root.edition), root, query)
+    filename = _filename(norwegian_slugify(root.title) or WHOLE_STRATEGY, root.edition)
+    return _pdf_response(content, filename)
 
 
 @public_page
-def element_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    """One focus area as PDF; any other code is a 404."""
-    current_tree = StrategyElement.objects.current_documents().values("tree_id")[:1]
+def element_pdf(request: HttpRequest, code: str, period: str | None = None) -> HttpResponse:
+    """One focus area as PDF (of the edition in force, or under /utgaver/<periode>/ of that
+    edition); any other code is a 404."""
+    tree = StrategyElement.objects.documents_of(period).values("tree_id")[:1]
     element = (
         StrategyElement.objects.public()
-        .filter(code=code, kind__in=PDF_KINDS, tree_id=Subquery(current_tree))
+        .filter(code=code, kind__in=PDF_KINDS, tree_id=Subquery(tree))
+        .select_related("edition")
         .first()
     )
     if element is None:
@@ -158,5 +176,5 @@ def element_pdf(request: HttpRequest, code: str) -> HttpResponse:
         | Q(lft__lt=element.lft, rght__gt=element.rght),
         tree_id=element.tree_id,
     )
-    content = _serve(request, element.code, element, query)
-    return _pdf_response(content, f"{element.slug}.pdf")
+    content = _serve(request, _cache_name(element.code, element.edition), element, query)
+    return _pdf_response(content, _filename(element.slug, element.edition))

@@ -111,7 +111,8 @@ def render_whole_strategy(request: HttpRequest, root: StrategyElement) -> HttpRe
             "root": document,
             **page_context(document),
             "contents": document_contents(document),
-            "pdf_url": reverse("strategy:strategy-pdf") if root.edition.is_in_force else "",
+            # Today's text: a page of another day offers no PDF of today's.
+            "pdf_url": root.edition.url_for("strategy-pdf") if day is None else "",
             "sources": [s for node in nodes.values() for s in node.sources.all()],
             "dated_day": day,
             **edition_context(request, document),

@@ -24,3 +24,11 @@ def edition_url(edition: Edition, name: str) -> str:
 def element_json_url(element: StrategyElement) -> str:
     """The element's open data in its own edition (not the same code in the edition in force)."""
     return element.edition.url_for("element-json", code=element.code)
+
+
+@register.filter
+def element_pdf_url(element: StrategyElement) -> str:
+    """The PDF of a chapter (a focus area …) in its own edition; none for other kinds."""
+    if not element.kind_facts.is_chapter:
+        return ""
+    return element.edition.url_for("element-pdf", code=element.code)
