@@ -13,7 +13,7 @@ DJANGO_SECURE_SSL_REDIRECT, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_USE_X_FORWARDED_
 DJANGO_NUM_PROXIES, DJANGO_STATIC_ROOT, DJANGO_REQUEST_LOG, DJANGO_CONTENT_VERSION_MAX_AGE,
 DJANGO_CANONICAL_ORIGIN
 DJANGO_ORGANISASJONSNUMMER  the publisher's number in Enhetsregisteret (open-data catalogue)
-DJANGO_PDF_CACHE_DIR
+DJANGO_PDF_CACHE_DIR, DJANGO_PDF_WAIT_SECONDS
 HUNSPELL_NB_DICTIONARY  the Norwegian dictionary for compound words (default: Debian's hunspell-no)
 """
 
@@ -327,3 +327,7 @@ CACHES = {
 # «Last ned PDF»: each PDF is made once per content version and kept here, shared by every
 # worker (strategy/public_site/pdf.py). Must be writable by the app; old versions are removed.
 PDF_CACHE_DIR = Path(os.environ.get("DJANGO_PDF_CACHE_DIR", BASE_DIR / "var" / "pdf"))
+# How long a request waits for a PDF being made before it answers 503 with Retry-After (the
+# making goes on): well inside gunicorn's timeout (GUNICORN_TIMEOUT, 30 s), so a large
+# strategy's PDF never gets its worker killed.
+PDF_WAIT_SECONDS = float(os.environ.get("DJANGO_PDF_WAIT_SECONDS", "20"))

@@ -5,6 +5,7 @@ from a cache."""
 import io
 import re
 import threading
+import time
 
 import pikepdf
 import pypdf
@@ -24,6 +25,9 @@ from tests.helpers import normalise, page_text
 WHOLE = reverse("strategy:strategy-pdf")
 
 
+ORIGIN = settings.CANONICAL_ORIGIN
+
+
 def focus_area_pdf(code: str) -> str:
     return reverse("strategy:element-pdf", kwargs={"code": code})
 
@@ -37,15 +41,15 @@ def pdf_cache(settings, tmp_path):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Counts the PDFs actually made by WeasyPrint."""
+    """Counts the PDFs made (their HTML written for WeasyPrint), by the element's code."""
     made = []
-    real = pdf.render_pdf
+    real = pdf.pdf_html
 
     def counting(*args, **kwargs):
         made.append(args[1].code)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pdf, "render_pdf", counting)
+    monkeypatch.setattr(pdf, "pdf_html", counting)
     return made
 
 
@@ -244,28 +248,60 @@ def test_a_pdf_is_made_once_per_content_version_and_then_read_from_the_cache(
     assert len(list(pdf_cache.glob("*.pdf"))) == 1  # the old version's file is removed
 
 
-def test_concurrent_first_requests_make_the_pdf_once(strategy, pdf_cache):
-    """Bug prevented: five workers each rendering the same PDF after an edit."""
+def test_concurrent_first_requests_make_the_pdf_once(strategy, pdf_cache, monkeypatch):
+    """Bug prevented: five workers each laying out the same PDF after an edit."""
     made = []
-    started = threading.Barrier(5)
 
-    def make() -> bytes:
-        made.append(1)
+    def write(html: str, base_url: str) -> bytes:
+        made.append(html)
+        time.sleep(0.1)  # the others arrive while this one lays it out
         return b"%PDF-1.7 prove"
 
+    monkeypatch.setattr(pdf, "write_pdf", write)
+    started = threading.Barrier(5)
     results = []
 
     def worker():
         started.wait()
-        results.append(pdf.cached_pdf("OR", "versjon-1", make))
+        results.append(pdf.cached_pdf("OR", "versjon-1", lambda: ("<p>Prøve</p>", ORIGIN)))
 
     threads = [threading.Thread(target=worker) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert made == [1]
+    assert made == ["<p>Prøve</p>"]
     assert results == [b"%PDF-1.7 prove"] * 5
+
+
+def test_a_pdf_that_takes_long_answers_503_and_is_served_once_made(
+    client, strategy, pdf_cache, monkeypatch, settings
+):
+    """Bug prevented: the first download after an edit of a large strategy (15 s of layout at
+    2,000 elements) running into gunicorn's timeout, which kills the worker and shows the
+    reader a bare 502. The request gives up waiting first, says in Norwegian that the PDF is
+    being made, and the next request gets it."""
+    settings.PDF_WAIT_SECONDS = 0.05
+    real = pdf.write_pdf
+    layouts = []
+
+    def slow(html: str, base_url: str) -> bytes:
+        layouts.append(1)
+        time.sleep(0.5)
+        return real(html, base_url)
+
+    monkeypatch.setattr(pdf, "write_pdf", slow)
+    waiting = client.get(WHOLE)
+    assert waiting.status_code == 503 and waiting["Retry-After"] == "10"
+    assert "no-store" in waiting["Cache-Control"]
+    text = waiting.content.decode()
+    assert "PDF-en lages nå" in text and f'href="{WHOLE}" download' in text
+    deadline = time.monotonic() + 30
+    while not list(pdf_cache.glob("strategien-*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ready = client.get(WHOLE)
+    assert ready.status_code == 200 and ready.content.startswith(b"%PDF")
+    assert layouts == [1]  # made once, by the first request's thread
 
 
 def test_the_pdf_has_proper_headers_and_answers_304(client, strategy):
@@ -347,3 +383,18 @@ def test_a_superseded_edition_keeps_its_own_pdfs(client, strategy, pdf_cache):
     dated = client.get("/hele-strategien/", {"dato": timezone.localdate().isoformat()})
     assert "Last ned PDF" not in dated.content.decode()
     assert client.get("/utgaver/1999-2002/pdf/strategien.pdf").status_code == 404
+
+
+def test_a_failing_layout_is_an_error_not_a_pdf_being_made_for_ever(
+    strategy, pdf_cache, monkeypatch
+):
+    """Bug prevented: a WeasyPrint failure in the layout thread that the reader would see as
+    «PDF-en lages nå» on every try, and nobody in the log."""
+
+    def broken(html: str, base_url: str) -> bytes:
+        raise ValueError("ødelagt stilark")
+
+    monkeypatch.setattr(pdf, "write_pdf", broken)
+    with pytest.raises(ValueError, match="ødelagt stilark"):
+        pdf.cached_pdf("OR", "versjon-1", lambda: ("<p>Prøve</p>", ORIGIN))
+    assert list(pdf_cache.glob("OR-*.pdf")) == []
