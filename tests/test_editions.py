@@ -648,3 +648,31 @@ def test_the_add_form_names_the_edition_of_each_document_among_the_parents(clien
     assert "· utgave 2025–2028 (gjeldende)</option>" in choices
     assert "· utgave 2029–2032 (utkast)</option>" in choices
     assert choices.count("· utgave") == 2  # the documents only
+
+
+def test_the_secretariat_compares_its_draft_with_the_edition_in_force(client, next_edition):
+    """Prevents the comparison being out of the secretariat's reach while it prepares the next
+    edition (it answered 404 until the draft was sent on consultation), and a draft's
+    comparison reaching the public or a cache."""
+    changed = element(next_edition, "T-S2")
+    changed.title = "Ved å videreutvikle nye løsninger"
+    changed.save()
+    hidden = element(next_edition, "T-S3")
+    hidden.is_published = False
+    hidden.save()
+    url = f"/utgaver/2025-2028/sammenlign/{NEXT}/"
+    assert client.get(url).status_code == 404  # the public: no draft
+    client.force_login(make_editor())
+    edition_page = text_of(
+        client.get(reverse("admin:strategy_edition_change", args=[next_edition.pk]))
+    )
+    assert f'href="{url}">Sammenlign med gjeldende utgave' in edition_page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "noindex" in response["X-Robots-Tag"]
+    page = text_of(response)
+    assert "til utgave 2029–2032 er et utkast, som bare redaksjonen ser." in page
+    assert "<ins>nye løsninger</ins>" in page.split('id="endret-tittel"')[1]
+    # Unpublished in the draft: not in the edition as the public will see it.
+    gone = page.split('id="ikke-videreført-tittel"')[1].split("</ul>")[0]
+    assert "T-S3" in gone

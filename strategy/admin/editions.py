@@ -90,6 +90,14 @@ class EditionAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         edition = Edition.objects.filter(pk=object_id).first() if object_id.isdigit() else None
         extra = {"elements_url": edition_list_url(edition)} if edition is not None else {}
+        in_force = Edition.objects.in_force()
+        if edition is not None and in_force is not None and in_force.pk != edition.pk:
+            # The secretariat prepares the next edition against the one in force.
+            earlier, later = sorted((in_force, edition), key=lambda each: each.period)
+            extra["compare_url"] = reverse(
+                "strategy:compare-editions",
+                kwargs={"period": earlier.period, "other": later.period},
+            )
         if edition is not None and edition.status == EditionStatus.DRAFT:
             extra["consult_url"] = reverse("admin:strategy_edition_consult", args=[edition.pk])
         if edition is not None and edition.status in (

@@ -250,6 +250,24 @@ def element_context(element: StrategyElement) -> dict:
     }
 
 
+def shown_elements(edition) -> list[StrategyElement]:
+    """An edition's elements in tree order as its readers see them: the public ones; of a
+    draft edition (public to no one yet), those that will be public when it is sent on
+    consultation - published, under published parents (the rule of ``strategy/public.py``,
+    as if the edition were public). One query."""
+    if edition.is_public:
+        return list(StrategyElement.objects.public().filter(edition=edition).order_by("lft"))
+    shown: list[StrategyElement] = []
+    public: dict[int | None, bool] = {None: True}
+    for element in StrategyElement.objects.filter(edition=edition).order_by("lft"):
+        public[element.pk] = is_public_under(
+            element.is_published, public.get(element.parent_id, False)
+        )
+        if public[element.pk]:
+            shown.append(element)
+    return shown
+
+
 @dataclass
 class Comparison:
     unchanged: list[tuple[StrategyElement, StrategyElement]]

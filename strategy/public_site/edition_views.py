@@ -200,14 +200,16 @@ def element_change(request: HttpRequest, period: str, code: str, version_id: int
 def compare_editions(request: HttpRequest, period: str, other: str) -> HttpResponse:
     """/utgaver/2025-2028/sammenlign/2029-2032/: the later edition element by element, matched
     to the earlier through the copies' predecessor links: unchanged, changed (word-level
-    difference), new, not continued. Two queries for the elements, whatever their number."""
-    earlier, later = _public_edition(period), _public_edition(other)
+    difference), new, not continued. Two queries for the elements, whatever their number. A
+    draft edition (utkast) is compared for its editors only, who prepare it with this page:
+    what is published in it, as the public would see it once it is sent on consultation."""
+    earlier, later = _visible_edition(request, period), _visible_edition(request, other)
     if earlier is None or later is None or earlier.pk == later.pk:
         return not_found(request)
-    old = list(StrategyElement.objects.public().filter(edition=earlier).order_by("lft"))
-    new = list(StrategyElement.objects.public().filter(edition=later).order_by("lft"))
+    old = edition_pages.shown_elements(earlier)
+    new = edition_pages.shown_elements(later)
     comparison = edition_pages.compare(old, new)
-    return render(
+    response = render(
         request,
         "strategy/editions/compare.html",
         {
@@ -217,3 +219,6 @@ def compare_editions(request: HttpRequest, period: str, other: str) -> HttpRespo
             **page_context(),
         },
     )
+    for edition in (earlier, later):
+        response = _editors_only(response, edition)
+    return response
