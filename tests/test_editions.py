@@ -676,3 +676,6 @@ def test_the_secretariat_compares_its_draft_with_the_edition_in_force(client, ne
     # Unpublished in the draft: not in the edition as the public will see it.
     gone = page.split('id="ikke-videreført-tittel"')[1].split("</ul>")[0]
     assert "T-S3" in gone
+    # The draft's elements have no public page yet: their links lead to their forms.
+    form = reverse("admin:strategy_strategyelement_change", args=[changed.pk])
+    assert f'<a href="{form}">T-S2</a>' in page

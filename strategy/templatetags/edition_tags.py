@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from strategy.models import Edition, StrategyElement
@@ -32,3 +33,12 @@ def element_pdf_url(element: StrategyElement) -> str:
     if not element.kind_facts.is_chapter:
         return ""
     return element.edition.url_for("element-pdf", code=element.code)
+
+
+@register.filter
+def reader_url(element: StrategyElement) -> str:
+    """Where a link to an element leads its reader: its page, or for an element of a draft
+    edition (no public page yet; only editors see such links) its form in the admin."""
+    if element.edition.is_public:
+        return element.get_absolute_url()
+    return reverse("admin:strategy_strategyelement_change", args=[element.pk])
