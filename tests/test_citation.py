@@ -150,7 +150,8 @@ def sitemap_urls(client) -> list[str]:
 def test_sitemap_lists_every_public_page_once(client, strategy):
     """Bug prevented: pages search engines never find, or duplicate entries."""
     urls = sitemap_urls(client)
-    expected = [f"{ORIGIN}{url}" for url in [*public_pages(), reverse("strategy:editions")]]
+    pages = [*public_pages(), reverse("strategy:editions"), reverse("strategy:change-log")]
+    expected = [f"{ORIGIN}{url}" for url in pages]
     assert sorted(urls) == sorted(expected)
     for url in urls:
         assert client.get(url).status_code == 200, url
@@ -164,7 +165,7 @@ def test_sitemap_lists_no_draft_nor_anything_under_one(client, strategy):
     urls = sitemap_urls(client)
     for element in [*hidden, StrategyElement.objects.get(code="S3")]:
         assert f"{ORIGIN}{element.get_absolute_url()}" not in urls, element.code
-    assert len(urls) == len(public_pages()) + 1 - hidden.count() - 1  # + /utgaver/
+    assert len(urls) == len(public_pages()) + 2 - hidden.count() - 1  # + /utgaver/, /endringer/
     for url in urls:
         assert client.get(url).status_code == 200, url
 

@@ -98,6 +98,11 @@ def prepare_editions() -> list[Target]:
         element=added, title=ADDED_CORRECTED, slug=added.slug, body=added.body
     )
     added.publish(note="Språklig rettelse")
+    # A second one: the «Endringer» list then has two of each link, each naming its change.
+    PendingChange.objects.create(
+        element=added, title=f"{ADDED_CORRECTED} igjen", slug=added.slug, body=added.body
+    )
+    added.publish(note="Ny rettelse")
 
     consultation = Edition.objects.start_new(CONSULTATION)
     consultation.send_to_consultation(datetime.date(2032, 10, 1))
@@ -113,6 +118,7 @@ def prepare_editions() -> list[Target]:
     compare = "strategy:compare-editions"
     return [
         Target("utgavelisten", reverse("strategy:editions"), "Alle utgaver, nyeste først"),
+        Target("endringsloggen", reverse("strategy:change-log"), "Ny rettelse"),
         # 2025–2028, superseded.
         Target("erstattet: forside", superseded.url_for("front-page"), "utgaven er erstattet"),
         Target("erstattet: hele strategien", superseded.url_for("whole-strategy"), "er erstattet"),
@@ -320,7 +326,7 @@ def test_the_edition_pages_are_norwegian_with_landmarks_headings_and_breadcrumbs
 
 def test_the_links_of_the_edition_pages_make_sense_out_of_context(pages):
     """Bug prevented: one link text leading to two places – «T-S2» to both editions' T-S2, or
-    «Teksten slik den lød da» for two dates in the «Endringer» list – or an empty or
+    «Teksten slik den lød da» for two changes in the «Endringer» list – or an empty or
     «les mer» link, which a screen reader's list of links cannot tell apart (WCAG 2.4.4)."""
     problems = [
         (item.target.name, problem)

@@ -361,3 +361,44 @@ def test_the_migration_makes_existing_content_the_2025_2028_edition_in_force():
     assert StrategyElement.objects.get(code="OR").title == TITLE
     assert ElementPath.objects.get(path="gammel").edition_id == edition.pk
     assert DeletedElement.objects.get(code="S2").edition_id == edition.pk
+
+
+def test_the_change_log_and_its_feed_list_every_public_change_newest_first(client, strategy):
+    """Prevents a municipality having to open every element page to learn what the
+    secretariat changed: one list and one Atom feed, newest first, each change with its note
+    and links to the text as it stood and to the difference - and nothing that was never
+    public (a draft, an unpublished element)."""
+    from xml.etree import ElementTree
+
+    item, original = reword()  # T-S2, 12 March 2026, with a note
+    other = element(first_edition(), "K-S1")
+    PendingChange.objects.create(element=other, title="Ved å satse", slug=other.slug, body="")
+    other.publish(note="Forenklet")
+    PendingChange.objects.create(element=item, title="Utkast", slug=item.slug, body=item.body)
+    page = client.get("/endringer/")
+    assert page.status_code == 200
+    text = text_of(page)
+    listed = text.split('class="changes__list"')[1].split("</ol>")[0]
+    assert listed.index("K-S1") < listed.index("T-S2")  # newest first
+    assert "Endret etter vedtak i representantskapet 12.3.2026" in listed
+    assert 'href="/r/2025-2028/T-S2/2026-03-12/">Teksten slik T-S2 lød 12. mars 2026</a>' in listed
+    assert "hva som ble endret i T-S2 (endring 1)</a>" in listed
+    assert "Utkast" not in listed  # a draft is not a change the public saw
+    assert '<a href="/endringer/">Endringer i strategien</a>' in text_of(client.get("/"))
+    feed = client.get("/endringer.atom")
+    assert feed["Content-Type"] == "application/atom+xml; charset=utf-8"
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(feed.content)
+    entries = root.findall(f"{atom}entry")
+    assert [entry.findtext(f"{atom}title") for entry in entries] == [
+        "K-S1 Ved å satse",
+        "T-S2 Ved å endre ordlyden",
+    ]
+    assert entries[1].findtext(f"{atom}summary") == (
+        "Endret etter vedtak i representantskapet 12.3.2026"
+    )
+    links = [entry.find(f"{atom}link").get("href") for entry in entries]
+    assert links[1] == f"{ORIGIN}/r/2025-2028/T-S2/2026-03-12/"
+    for link in links:
+        assert client.get(link.removeprefix(ORIGIN)).status_code == 200, link
+    assert original not in feed.content.decode()

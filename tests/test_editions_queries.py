@@ -100,3 +100,17 @@ def test_comparison_does_not_grow_with_tree_or_history(
         response = client.get(f"/utgaver/{old.period}/sammenlign/{new.period}/")
     assert response.status_code == 200
     assert "1 endret, 0 nye, 0 ikke videreført" in text_of(response)
+
+
+CHANGE_LOG_QUERIES = 6  # content version, document, elements, their history, navigation (2)
+
+
+def test_the_change_log_does_not_grow_with_tree_or_history(
+    client, long_history, django_assert_num_queries
+):
+    """Prevents the site-wide change log costing a query per element or per version."""
+    with django_assert_num_queries(CHANGE_LOG_QUERIES):
+        response = client.get("/endringer/")
+    text = text_of(response)
+    assert response.status_code == 200 and "(de 100 siste)" in text
+    assert text.count('class="changes__list"') == 1 and text.count("Endring nr. 19") == 100

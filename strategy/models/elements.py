@@ -44,7 +44,7 @@ from .sources import Source, deleted_along_reason
 # First path segments that belong to the portal itself, never to an element.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "hele-strategien", "r", "sok", "api", "data", "om", "helse"}
-) | {"tilgjengelighet", "strategikart", "pdf", "utgaver"}  # accessibility, map, PDFs, editions
+) | {"tilgjengelighet", "strategikart", "pdf", "utgaver", "endringer"}  # …, the change log
 
 
 # django-mptt's nested-set numbers: any other writer's insert, move or delete may shift them, so

@@ -122,6 +122,56 @@ def since_public(versions: list[Version], public_since: datetime.datetime | None
     return [first, *versions[len(before) :]]
 
 
+@dataclass
+class Change:
+    """One published change of an element's words: the version, the one before, the element,
+    and which of the element's changes it is (1 for the first: a link text that stays)."""
+
+    new: Version
+    old: Version
+    element: StrategyElement
+    number: int
+
+
+def recent_changes(edition, limit: int) -> list[Change]:
+    """The latest ``limit`` public changes in an edition, newest first, of the elements that
+    are public now: the «Endringer» of every element page, in one list. Two queries, whatever
+    the size of the tree and its history (every version is read: whether a version changed
+    the public words depends on the published one before it)."""
+    elements = {
+        element.pk: element for element in StrategyElement.objects.public().filter(edition=edition)
+    }
+    rows = (
+        StrategyElement.history.filter(edition_id=edition.pk)
+        .order_by("id", "history_date", "history_id")
+        .values_list(
+            "id",
+            "history_id",
+            "history_date",
+            "history_type",
+            "is_published",
+            *PUBLIC_TEXT_FIELDS,
+            "history_change_reason",
+        )
+    )
+    by_element: dict[int, list[Version]] = {}
+    for element_id, pk, date, kind, published, title, body, note in rows:
+        if element_id not in elements:  # deleted, or not public now
+            continue
+        by_element.setdefault(element_id, []).append(
+            Version(pk, date, kind, published, title, body, note or "")
+        )
+    changes = []
+    for element_id, versions in by_element.items():
+        pairs = public_changes(since_public(versions, edition.public_since))  # newest first
+        changes += [
+            Change(new, old, elements[element_id], len(pairs) - index)
+            for index, (new, old) in enumerate(pairs)
+        ]
+    changes.sort(key=lambda change: (change.new.date, change.new.history_id), reverse=True)
+    return changes[:limit]
+
+
 def published_versions(versions: list[Version]) -> list[Version]:
     """The versions the public saw a change in: the first published one, then each published
     one whose title or text differs from the published one before it."""

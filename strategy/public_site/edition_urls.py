@@ -8,6 +8,7 @@ element path:
 - /utgaver/<periode>/api/strategi.json|csv, …/api/elementer/<kode>.json – the edition's open data
 - /utgaver/<periode>/pdf/strategien.pdf, …/pdf/<kode>.pdf – the edition's PDFs
 - /utgaver/ – every public edition
+- /endringer/, /endringer.atom – the changes of the words in the edition in force, newest first
 - /utgaver/<periode>/ , …/hele-strategien/ , …/<sti>/ – an edition not in force
 - /utgaver/<periode>/sammenlign/<periode>/ – two editions compared element by element
 """
@@ -51,6 +52,8 @@ def patterns() -> list:
             for reference_format, (_type, suffix, _write) in sharing.REFERENCE_FORMATS.items()
         ),
         path("utgaver/", edition_views.edition_list, name="editions"),
+        path("endringer/", edition_views.change_log, name="change-log"),
+        path("endringer.atom", edition_views.change_feed, name="change-feed"),
         path(
             "utgaver/<period:period>/", edition_views.edition_front_page, name="edition-front-page"
         ),

@@ -8,11 +8,14 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
 
 from ..infrastructure.caching import public_page
 from ..models import MAX_PATH_LENGTH, DeletedElement, Edition, StrategyElement
 from . import citation, edition_pages, permalinks, views
+from .opendata import Urls
 from .page import not_found, page_context
 
 
@@ -221,4 +224,74 @@ def compare_editions(request: HttpRequest, period: str, other: str) -> HttpRespo
     )
     for edition in (earlier, later):
         response = _editors_only(response, edition)
+    return response
+
+
+# How many changes the change log and its feed list (the newest).
+CHANGE_LOG_LENGTH = 100
+FEED_LENGTH = 50
+
+
+@public_page
+def change_log(request: HttpRequest) -> HttpResponse:
+    """/endringer/: every published change of the words in the edition in force, newest
+    first, with its note and links to the text as it stood and to the difference. A fixed
+    number of queries, whatever the size of the tree and its history."""
+    root = StrategyElement.objects.current_document()
+    if root is None:
+        return not_found(request)
+    return render(
+        request,
+        "strategy/editions/change_log.html",
+        {
+            "strategy_edition": root.edition,
+            "root": root,
+            "changes": edition_pages.recent_changes(root.edition, CHANGE_LOG_LENGTH),
+            "length": CHANGE_LOG_LENGTH,
+            **page_context(),
+        },
+    )
+
+
+@public_page
+def change_feed(request: HttpRequest) -> HttpResponse:
+    """/endringer.atom: the same changes as an Atom feed, for a municipality's feed reader or
+    intranet. Every address in it is on the configured origin, as everywhere else."""
+    root = StrategyElement.objects.current_document()
+    if root is None:
+        return not_found(request)
+    urls = Urls()
+    log = urls.absolute(reverse("strategy:change-log"))
+    feed = Atom1Feed(
+        title=f"Endringer i {root.title}",
+        link=log,
+        description=f"Publiserte endringer i teksten til {root.title}.",
+        language="nb",
+        feed_url=urls.absolute(reverse("strategy:change-feed")),
+        author_name=root.edition.adopted_by,
+    )
+    for change in edition_pages.recent_changes(root.edition, FEED_LENGTH):
+        element, new = change.element, change.new
+        dated = reverse(
+            "strategy:dated-element",
+            kwargs={"period": root.edition.period, "code": element.code, "day": new.day},
+        )
+        feed.add_item(
+            title=f"{element.code} {element.display_title}",
+            link=urls.absolute(dated),
+            description=new.public_note or "Teksten er endret.",
+            pubdate=new.date,
+            unique_id=urls.absolute(
+                reverse(
+                    "strategy:element-change",
+                    kwargs={
+                        "period": root.edition.period,
+                        "code": element.code,
+                        "version_id": new.history_id,
+                    },
+                )
+            ),
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
     return response

@@ -46,8 +46,8 @@ class ElementSitemap(OriginSitemap):
 
 class PageSitemap(OriginSitemap):
     """Pages that are not elements: «Hele strategien» of every public edition (the one in
-    force at its plain address, the others under /utgaver/<periode>/), the list of editions
-    and the strategy map. One query. (Each edition's front page is its document's page, in
+    force at its plain address, the others under /utgaver/<periode>/), the list of editions,
+    the change log and the strategy map. One query. (Each edition's front page is its document's page, in
     ``ElementSitemap``.)"""
 
     def items(self) -> list[str]:
@@ -55,6 +55,7 @@ class PageSitemap(OriginSitemap):
         return [
             *(edition.url_for("whole-strategy") for edition in editions),
             reverse("strategy:editions"),
+            reverse("strategy:change-log"),
             reverse("strategy:strategy-map"),
         ]
 
