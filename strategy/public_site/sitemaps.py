@@ -47,8 +47,8 @@ class ElementSitemap(OriginSitemap):
 class PageSitemap(OriginSitemap):
     """Pages that are not elements: «Hele strategien» of every public edition (the one in
     force at its plain address, the others under /utgaver/<periode>/), the list of editions,
-    the change log and the strategy map. One query. (Each edition's front page is its document's page, in
-    ``ElementSitemap``.)"""
+    the change log and the strategy map. One query. (Each edition's front page is its
+    document's page, in ``ElementSitemap``.)"""
 
     def items(self) -> list[str]:
         editions = Edition.objects.public().order_by("-period")
