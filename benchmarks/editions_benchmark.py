@@ -18,6 +18,7 @@ settings, uncached; the measured element has 20 published versions:
     hele strategien (i dag)             1260.7 ms          1457.9 ms
     hele strategien ?dato=               858.5 ms          1326.9 ms
     … når hvert element har 20 versjoner  2071.3 ms          1987.6 ms
+    endringsloggen (20 v. alle)          1449.3 ms          1253.9 ms
     «Start ny utgave» (kopi av alt)        2.3 s              2.1 s
     sammenligning av to utgaver          907.9 ms           760.8 ms
 
@@ -144,6 +145,10 @@ def main() -> None:
             f"  {'hele strategien ?dato= (20 v. alle)':32} "
             f"{median_ms(client, f'/hele-strategien/?dato={day}', args.slow_repeat):7.1f} ms"
             " (median)"
+        )
+        print(
+            f"  {'endringsloggen (20 v. alle)':32} "
+            f"{median_ms(client, '/endringer/', args.slow_repeat):7.1f} ms (median)"
         )
         started = time.perf_counter()
         period = "2099-2102" if edition.period != "2099-2102" else "2103-2106"
