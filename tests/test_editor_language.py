@@ -17,7 +17,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from strategy.models import PendingChange, StrategyElement
+from strategy.models import Edition, PendingChange, StrategyElement
 from tests.admin_helpers import admin_url, element_form_data, make_editor
 from tests.editor_helpers import CODE_TAGS, ENGLISH
 
@@ -159,6 +159,9 @@ def test_every_admin_page_an_editor_reaches_is_norwegian(client, editor, strateg
         "/admin/strategy/pendingchange/?",
         "/admin/strategy/pendingchange/N/forkast/?",
         "/admin/password_change/?",
+        "/admin/strategy/edition/?",  # the editions (issue 13)
+        "/admin/strategy/edition/ny/?",
+        "/admin/strategy/edition/N/change/?",
     ):
         assert expected in kinds, f"the crawl never reached {expected}"
 
@@ -183,6 +186,25 @@ def test_every_admin_page_an_editor_reaches_is_norwegian(client, editor, strateg
     pages["feil passord"] = client.post(
         reverse("admin:password_change"), {"old_password": "feil"}
     ).content.decode()
+    # The next edition's pages: its draft, the consultation and the adoption with their
+    # confirmations and errors, and the comparison the secretariat prepares it with.
+    draft = Edition.objects.start_new("2029-2032", user=editor)
+    edition_pages = {
+        "utgave i utkast": reverse("admin:strategy_edition_change", args=[draft.pk]),
+        "send på høring": reverse("admin:strategy_edition_consult", args=[draft.pk]),
+        "vedta": reverse("admin:strategy_edition_adopt", args=[draft.pk]),
+        "sammenligning med utkastet": f"/utgaver/2025-2028/sammenlign/{draft.period}/",
+    }
+    for name, url in edition_pages.items():
+        pages[name] = client.get(url).content.decode()
+    pages["høring uten frist"] = client.post(edition_pages["send på høring"]).content.decode()
+    pages["vedtak ubekreftet"] = client.post(
+        edition_pages["vedta"], {"adopted_on": "2028-12-01"}
+    ).content.decode()
+    assert "Bekreft vedtaket" in pages["vedtak ubekreftet"]
+    assert "Send utgave 2029–2032 på høring" in pages["send på høring"]
+    assert "Vedta utgave 2029–2032" in pages["vedta"]
+    assert "Hva er endret fra utgave 2025–2028 til 2029–2032" in pages["sammenligning med utkastet"]
     pages["utlogget"] = client.post(reverse("admin:logout")).content.decode()
     pages["innlogging"] = client.get(reverse("admin:login")).content.decode()
     pages["feil innlogging"] = client.post(
