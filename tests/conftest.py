@@ -110,3 +110,12 @@ def fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium under Playwright, one per browser-test module (tests/browser.py)."""
+    from tests import browser
+
+    with browser.running_chromium() as instance:
+        yield instance

@@ -26,12 +26,6 @@ NARROW, ZOOMED, WIDE = 320, 640, 1280
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with browser.running_chromium() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
     """The portal with the real strategy, served for the whole module, so that the pages are
     crawled once and every test below reads the same crawl (started after Playwright, see

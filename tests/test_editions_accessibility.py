@@ -204,12 +204,6 @@ def prepare_editions() -> list[Target]:
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with browser.running_chromium() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
     """The portal with the three editions, served for the whole module (started after
     Playwright, see ``browser.live_site``), and the pages to check."""

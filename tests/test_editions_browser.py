@@ -22,12 +22,6 @@ NEW_TITLE = "Ved å samordne billetter og ruter for hele regionen fra 2029"
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with browser.running_chromium() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
 def site(chromium, django_db_setup, django_db_blocker):
     """The portal with the real strategy (the 2025–2028 edition in force) and an editor with a
     password, on 127.0.0.1; with what the test needs to know of T-S2 before the browser runs."""

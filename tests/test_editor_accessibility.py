@@ -48,12 +48,6 @@ DOM_TEXTS_JS = """
 """
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.running_chromium() as instance:
-        yield instance
-
-
 def prepare() -> None:
     """The strategy with what every editor page needs: an editor with a password, versions to
     compare, a pending draft and an unpublished element."""
