@@ -41,6 +41,17 @@ NO_NOTE_REASONS = frozenset({"Publisert", "Utgangspunkt", ""})
 SYSTEM_REASON_STARTS = ("Lastet fra ", "Kopiert fra utgave ")
 
 
+# The history columns a ``Version`` is read from, in ``Version.of_row``'s order.
+VERSION_COLUMNS = (
+    "history_id",
+    "history_date",
+    "history_type",
+    "is_published",
+    *PUBLIC_TEXT_FIELDS,
+    "history_change_reason",
+)
+
+
 @dataclass
 class Version:
     """One saved state of an element: when, whether published, its text, and the note."""
@@ -52,6 +63,11 @@ class Version:
     title: str
     body: str
     note: str
+
+    @classmethod
+    def of_row(cls, history_id, date, kind, published, title, body, note) -> Version:
+        """A version from a history row read with ``VERSION_COLUMNS``."""
+        return cls(history_id, date, kind, published, title, body, note or "")
 
     @property
     def text(self) -> tuple[str, str]:
@@ -89,19 +105,9 @@ def versions_of(element_id: int, edition, live: StrategyElement | None = None) -
     rows = (
         StrategyElement.history.filter(id=element_id)
         .order_by("history_date", "history_id")
-        .values_list(
-            "history_id",
-            "history_date",
-            "history_type",
-            "is_published",
-            *PUBLIC_TEXT_FIELDS,
-            "history_change_reason",
-        )
+        .values_list(*VERSION_COLUMNS)
     )
-    versions = [
-        Version(pk, date, kind, published, title, body, note or "")
-        for pk, date, kind, published, title, body, note in rows
-    ]
+    versions = [Version.of_row(*row) for row in rows]
     if not versions and live is not None:
         versions = [
             Version(None, live.created_at, "+", live.is_published, live.title, live.body, "")
@@ -144,23 +150,13 @@ def recent_changes(edition, limit: int) -> list[Change]:
     rows = (
         StrategyElement.history.filter(edition_id=edition.pk)
         .order_by("id", "history_date", "history_id")
-        .values_list(
-            "id",
-            "history_id",
-            "history_date",
-            "history_type",
-            "is_published",
-            *PUBLIC_TEXT_FIELDS,
-            "history_change_reason",
-        )
+        .values_list("id", *VERSION_COLUMNS)
     )
     by_element: dict[int, list[Version]] = {}
-    for element_id, pk, date, kind, published, title, body, note in rows:
+    for element_id, *columns in rows:
         if element_id not in elements:  # deleted, or not public now
             continue
-        by_element.setdefault(element_id, []).append(
-            Version(pk, date, kind, published, title, body, note or "")
-        )
+        by_element.setdefault(element_id, []).append(Version.of_row(*columns))
     changes = []
     for element_id, versions in by_element.items():
         pairs = public_changes(since_public(versions, edition.public_since))  # newest first
