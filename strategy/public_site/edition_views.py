@@ -55,17 +55,9 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _edition_root(period: str) -> StrategyElement | None:
-    """The public document of a public edition."""
-    edition = _public_edition(period)
-    if edition is None:
-        return None
-    return StrategyElement.objects.public().filter(edition=edition, parent__isnull=True).first()
-
-
 @public_page
 def edition_front_page(request: HttpRequest, period: str) -> HttpResponse:
-    root = _edition_root(period)
+    root = StrategyElement.objects.document_of(period)
     if root is None:
         return not_found(request)
     return views.render_front_page(request, root)
@@ -73,7 +65,7 @@ def edition_front_page(request: HttpRequest, period: str) -> HttpResponse:
 
 @public_page(query=(edition_pages.DAY_PARAMETER,))
 def edition_whole_strategy(request: HttpRequest, period: str) -> HttpResponse:
-    root = _edition_root(period)
+    root = StrategyElement.objects.document_of(period)
     if root is None:
         return not_found(request)
     return views.render_whole_strategy(request, root)
