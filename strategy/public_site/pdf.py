@@ -18,6 +18,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -44,6 +45,10 @@ PDF_KINDS = tuple(kind for kind in Kind if kind.is_chapter)
 WHOLE_STRATEGY = "strategien"
 
 
+# WeasyPrint's layouts, off the request threads (see above); threads start when first asked.
+LAYOUTS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf-layout")
+
+
 def cached_pdf(name: str, version_key: str, html_of: Callable[[], tuple[str, str]]) -> bytes | None:
     """The PDF ``name`` for one content version: read from the cache, or laid out from
     ``html_of()`` once and kept; older versions of the same PDF are removed when a new one is
@@ -59,26 +64,15 @@ def cached_pdf(name: str, version_key: str, html_of: Callable[[], tuple[str, str
     # The HTML in this thread (it reads the database); the layout, which reads nothing but
     # the HTML, in its own.
     html, base_url = html_of()
-    failures: list[BaseException] = []
-    maker = threading.Thread(target=_make, args=(path, name, html, base_url, failures), daemon=True)
-    maker.start()
-    maker.join(settings.PDF_WAIT_SECONDS)
+    layout = LAYOUTS.submit(_make, path, name, html, base_url)
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if failures:  # the layout failed: an error of ours, logged as any other
-            raise failures[0] from None
+        layout.result(timeout=settings.PDF_WAIT_SECONDS)  # a failed layout raises here
+    except TimeoutError:
         return None
+    return path.read_bytes()
 
 
-def _make(path: Path, name: str, html: str, base_url: str, failures: list) -> None:
-    try:
-        _make_locked(path, name, html, base_url)
-    except Exception as error:  # handed to the request that waits, which raises it
-        failures.append(error)
-
-
-def _make_locked(path: Path, name: str, html: str, base_url: str) -> None:
+def _make(path: Path, name: str, html: str, base_url: str) -> None:
     with open(path.with_name(f"{name}.lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
