@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from strategy.models import Kind, StrategyElement
-from tests.test_accessibility import chromium, site  # noqa: F401 (module fixtures)
+from tests.test_accessibility import site  # noqa: F401 (a module fixture; chromium: conftest)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -41,7 +41,7 @@ def urls(site):  # noqa: F811
     }
 
 
-def new_page(chromium, width, height=900, **options):  # noqa: F811
+def new_page(chromium, width, height=900, **options):
     context = chromium.new_context(viewport={"width": width, "height": height}, **options)
     return context, context.new_page()
 
@@ -116,7 +116,7 @@ def test_the_contents_stay_in_view_beside_the_text_on_a_wide_screen(chromium, si
 
 
 def test_an_element_page_uses_the_width_for_the_citation_and_the_siblings(
-    chromium,  # noqa: F811
+    chromium,
     site,  # noqa: F811
     urls,
 ):
@@ -191,7 +191,7 @@ def test_print_button_prints_and_is_hidden_without_javascript(chromium, site, ur
 
 
 def test_hele_strategien_prints_with_contents_page_numbers_and_a_running_head(
-    chromium,  # noqa: F811
+    chromium,
     site,  # noqa: F811
     urls,
 ):

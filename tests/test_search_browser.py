@@ -11,12 +11,9 @@ from django.core.management import call_command
 
 from strategy.models import StrategyElement, SynonymGroup
 from strategy.models.vocabulary import install_starting_synonyms
-from tests import browser, test_accessibility
+from tests import browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-# The accessibility tests' browser fixture: Chromium started before the data (see there).
-chromium = test_accessibility.chromium
 
 BOX = "#sok-felt"
 LISTBOX = "#sok-felt-forslag"
